@@ -1,0 +1,338 @@
+"""Rebuild a printed table's grid from positioned words and ruling lines.
+
+Works on ruled grids, on tables with horizontal rules only and on tables with no rules
+at all: column boundaries come from vertical rules when the body has them, else from the
+header cells' positions; rows come from horizontal rules when present, else from text
+lines anchored by numbers and codes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ..extract.document import Rule, Word
+from ..extract.lines import cluster_lines, join_cell, join_words
+
+NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+CODE = re.compile(r"^\d{3,7}$")
+_INDEX_TOKEN = re.compile(r"^(※|\*|\d{1,2})$")
+_FOOTER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[-—–\s]*$")
+_META = re.compile(r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*表\s*[0-9一二三四五六七八九十]+\s*$|部门名称|单位名称)")
+_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
+_NOTE = re.compile(r"^\s*(备注|注)\s*[:：]")
+
+
+@dataclass
+class Column:
+    left: float
+    right: float
+    own: str = ""
+    ctx: str = ""
+    field: str | None = None
+
+    @property
+    def mid(self) -> float:
+        return (self.left + self.right) / 2
+
+
+@dataclass
+class GridRow:
+    cells: list[str]
+    page: int
+    top: float
+
+
+@dataclass
+class Segment:
+    """The part of one table printed on one page."""
+
+    page: int
+    columns: list[Column] = field(default_factory=list)
+    rows: list[GridRow] = field(default_factory=list)
+    header_found: bool = False
+    unit: str | None = None
+    note: str = ""
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER.match(text.replace(" ", "")))
+
+
+def line_text(line: list[Word]) -> str:
+    return join_words(line)
+
+
+def is_footer(line: list[Word], page_height: float) -> bool:
+    return bool(_FOOTER.match(line_text(line))) and line[0].top > page_height * 0.85
+
+
+def is_index_row(line: list[Word]) -> bool:
+    tokens = [w.text for w in line]
+    return len(tokens) >= 2 and all(_INDEX_TOKEN.match(t) for t in tokens) and any(t in ("※", "*") for t in tokens) or (
+        len(tokens) >= 3 and all(t.isdigit() and int(t) <= 60 for t in tokens)
+        and [int(t) for t in tokens] == list(range(int(tokens[0]), int(tokens[0]) + len(tokens)))
+    )
+
+
+def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float) -> bool:
+    """A line that starts the table body: numbers, or a total/first label at the left."""
+    if is_index_row(line):
+        return False
+    if any(is_number(w.text) for w in line):
+        return True
+    first = line[0]
+    return first.x0 <= left_zone and (bool(total_label.match(first.text)) or first.text.startswith(("一、", "1.")))
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _clusters(words: list[Word], gap: float = 1.0) -> list[list[Word]]:
+    out: list[list[Word]] = []
+    right = -1e9
+    for w in sorted(words, key=lambda w: w.x0):
+        if out and w.x0 <= right + gap:
+            out[-1].append(w)
+            right = max(right, w.x1)
+        else:
+            out.append([w])
+            right = w.x1
+    return out
+
+
+def _dedupe(values: list[float], tol: float = 1.5) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def body_vertical_rules(rules: list[Rule], top: float, bottom: float) -> list[float]:
+    """x of vertical rules that run through the body's vertical middle."""
+    if bottom <= top:
+        return []
+    probe = (top + bottom) / 2
+    xs = [r.x0 for r in rules if r.orientation == "v" and r.top <= probe <= r.bottom and r.bottom - r.top > 5]
+    return _dedupe(xs)
+
+
+def _gutter(a: float, b: float, body: list[Word]) -> float:
+    """Where to cut between two header cells: the first run of x (from the left) crossed
+    by the fewest body words. Numbers are right-aligned and text left-aligned, so the
+    true gutter sits right after the left column's words."""
+    if b <= a:
+        return (a + b) / 2
+    steps = max(int((b - a) / 0.5), 1)
+    xs = [a + (b - a) * i / steps for i in range(steps + 1)]
+    counts = [sum(1 for w in body if w.x0 < x < w.x1) for x in xs]
+    low = min(counts)
+    start = counts.index(low)
+    end = start
+    while end + 1 < len(xs) and counts[end + 1] == low:
+        end += 1
+    return (xs[start] + xs[end]) / 2
+
+
+def build_columns(
+    header: list[Word], vrules_x: list[float], rules: list[Rule], body: list[Word] = ()
+) -> list[Column]:
+    """Leaf columns with their own labels and their parents' labels."""
+    # A parent cell has several leaf cells under it, or (centred over cells whose labels
+    # sit lower, in unruled tables) nothing directly under it while it sits in the
+    # header's upper half: leaf labels are centred vertically in the header.
+    spanning: set[int] = set()
+    header_mid = (min(w.top for w in header) + max(w.bottom for w in header)) / 2 if header else 0
+    for i, w in enumerate(header):
+        below = [v for v in header if v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
+        if len(_clusters(below)) >= 2 or (not below and w.bottom < header_mid and len(vrules_x) < 3):
+            spanning.add(i)
+    if len(vrules_x) >= 3:
+        columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3]
+        # a header word whose ruled cell covers several columns is a parent
+        for i, w in enumerate(header):
+            lefts = [r.x0 for r in rules if r.orientation == "v" and r.top <= w.ymid <= r.bottom and r.x0 <= w.xmid]
+            rights = [r.x0 for r in rules if r.orientation == "v" and r.top <= w.ymid <= r.bottom and r.x0 >= w.xmid]
+            if lefts and rights:
+                cell_l, cell_r = max(lefts), min(rights)
+                covered = [c for c in columns if cell_l - 1 <= c.mid <= cell_r + 1]
+                if len(covered) >= 2:
+                    spanning.add(i)
+                elif i in spanning and len(covered) == 1:
+                    spanning.discard(i)
+    else:
+        leaves = [w for i, w in enumerate(header) if i not in spanning]
+        groups = _clusters(leaves)
+        if not groups:
+            return []
+        spans = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in groups]
+        columns = []
+        cuts = [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)]
+        edges = [-1e9, *cuts, 1e9]
+        columns = [Column(edges[k], edges[k + 1]) for k in range(len(spans))]
+    own: list[list[Word]] = [[] for _ in columns]
+    ctx: list[list[Word]] = [[] for _ in columns]
+    for i, w in enumerate(header):
+        if i in spanning:
+            for k, c in enumerate(columns):
+                if _overlap(c.left, c.right, w.x0, w.x1) > 0.5:
+                    ctx[k].append(w)
+        else:
+            k = column_at(columns, w.xmid)
+            if k is not None:
+                own[k].append(w)
+    for k, c in enumerate(columns):
+        c.own = join_cell(own[k])
+        c.ctx = join_cell(ctx[k])
+    return columns
+
+
+def column_at(columns: list[Column], x: float) -> int | None:
+    for k, c in enumerate(columns):
+        if c.left <= x < c.right:
+            return k
+    return None
+
+
+def group_rows(
+    lines: list[list[Word]],
+    rules: list[Rule],
+    columns: list[Column],
+    anchor_fields: set[str],
+    every_line: bool,
+) -> list[list[Word]]:
+    """Cluster body words into printed rows."""
+    if not lines:
+        return []
+    top = min(w.top for line in lines for w in line)
+    bottom = max(w.bottom for line in lines for w in line)
+    x0 = max(columns[0].left, min(w.x0 for line in lines for w in line))
+    x1 = min(columns[-1].right, max(w.x1 for line in lines for w in line))
+    width = max(x1 - x0, 1)
+    ys = _dedupe(
+        [
+            r.top
+            for r in rules
+            if r.orientation == "h" and top - 3 <= r.top <= bottom + 3 and (r.x1 - r.x0) >= 0.5 * width
+        ]
+    )
+    inner = [y for y in ys if top + 1 < y < bottom - 1]
+    if inner:
+        bands: dict[int, list[Word]] = {}
+        for line in lines:
+            for w in line:
+                bands.setdefault(bisect.bisect(ys, w.ymid), []).append(w)
+        return [bands[k] for k in sorted(bands)]
+    if every_line:
+        return [list(line) for line in lines]
+    anchors: list[int] = []
+    for i, line in enumerate(lines):
+        for w in line:
+            k = column_at(columns, w.xmid)
+            if k is not None and columns[k].field in anchor_fields and w.text.strip():
+                anchors.append(i)
+                break
+    if not anchors:
+        return [list(line) for line in lines]
+    rows: dict[int, list[Word]] = {a: [] for a in anchors}
+    mids = [sum(w.ymid for w in line) / len(line) for line in lines]
+    for i, line in enumerate(lines):
+        nearest = min(anchors, key=lambda a: (abs(mids[a] - mids[i]), a))
+        rows[nearest].extend(line)
+    return [rows[a] for a in anchors]
+
+
+def row_cells(words: list[Word], columns: list[Column]) -> list[str]:
+    per: list[list[Word]] = [[] for _ in columns]
+    for w in words:
+        k = column_at(columns, w.xmid)
+        if k is not None:
+            per[k].append(w)
+    return [join_cell(ws) for ws in per]
+
+
+def _lines_of(words: list[Word]) -> list[list[Word]]:
+    return cluster_lines(words)
+
+
+def region_lines(words: list[Word], top: float, bottom: float, page_height: float) -> list[list[Word]]:
+    inside = [w for w in words if top <= w.ymid < bottom]
+    return [line for line in cluster_lines(inside) if not is_footer(line, page_height)]
+
+
+def read_segment(
+    page_number: int,
+    lines: list[list[Word]],
+    rules: list[Rule],
+    total_label: re.Pattern,
+    previous: list[Column] | None,
+    match,  # callable(labels) -> fields
+    anchor_fields: set[str],
+    every_line: bool,
+) -> Segment:
+    """Split a region's lines into meta, header, body and note, then rebuild the grid."""
+    seg = Segment(page=page_number)
+    header: list[Word] = []
+    body: list[list[Word]] = []
+    state = "header"
+    if lines:
+        x0 = min(w.x0 for line in lines for w in line)
+        x1 = max(w.x1 for line in lines for w in line)
+        left_zone = x0 + 0.3 * (x1 - x0)
+    for line in lines:
+        text = line_text(line)
+        if state != "note" and _NOTE.match(text):
+            state = "note"
+        if state == "note":
+            seg.note += text.strip()
+            continue
+        if state == "header":
+            m = _UNIT.search(text)
+            if m:
+                seg.unit = m.group(1)
+            if _META.search(text):
+                continue
+            if is_index_row(line):
+                continue
+            if is_body_line(line, total_label, left_zone):
+                state = "body"
+            else:
+                header.extend(line)
+                continue
+        body.append(line)
+    if body and header:
+        # wrapped labels of the first row print above its numbers: lines under the
+        # header's bottom rule belong to the body
+        first_top = min(w.top for w in body[0])
+        hx = [r.top for r in rules if r.orientation == "h" and r.top <= first_top + 0.5 and r.x1 - r.x0 > 100]
+        if hx:
+            cut = max(hx)
+            moved = [line for line in _lines_of(header) if min(w.top for w in line) > cut]
+            if moved:
+                keep = {id(w) for line in moved for w in line}
+                header = [w for w in header if id(w) not in keep]
+                body = moved + body
+    body_top = min((w.top for line in body for w in line), default=0)
+    body_bottom = max((w.bottom for line in body for w in line), default=0)
+    vx = body_vertical_rules(rules, body_top, body_bottom)
+    if not body and header:
+        header_bottom = max(w.bottom for w in header)
+        vx = body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
+    if header:
+        seg.columns = build_columns(header, vx, rules, [w for line in body for w in line])
+        fields = match([(c.own, c.ctx) for c in seg.columns])
+        for c, f in zip(seg.columns, fields, strict=True):
+            c.field = f
+        seg.header_found = any(c.field for c in seg.columns)
+    if not seg.header_found:
+        if previous is None:
+            return seg
+        seg.columns = previous
+    for words in group_rows(body, rules, seg.columns, anchor_fields, every_line):
+        cells = row_cells(words, seg.columns)
+        if any(cells):
+            seg.rows.append(GridRow(cells, page_number, min(w.top for w in words)))
+    return seg

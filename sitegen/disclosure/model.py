@@ -1,0 +1,70 @@
+"""The disclosure model: plain dataclasses, the pipeline's middle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+Value = str | int | Decimal | None
+Row = dict[str, Value]
+
+
+@dataclass
+class Warning_:
+    """Something the parser could not do; never fatal."""
+
+    message: str
+    page: int | None = None
+    table: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(p for p in (self.table, f"page {self.page}" if self.page else None) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Table:
+    """One printed table mapped onto a contract resource."""
+
+    resource: str
+    title: str  # as printed
+    table_number: str = ""  # "表3" or ""
+    unit: str = "万元"
+    rows: list[Row] = field(default_factory=list)
+    note: str = ""  # 备注, e.g. "…为空表"
+    pages: list[int] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # fields recognised in the header
+
+
+@dataclass
+class Source:
+    path: str
+    sha256: str
+    pages: int
+    media_type: str
+    url: str = ""
+
+
+@dataclass
+class Disclosure:
+    unit: dict[str, Any]
+    source: Source
+    tables: dict[str, Table] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return str(self.unit.get("name") or "")
+
+    @property
+    def year(self) -> int | None:
+        return self.unit.get("year")
+
+    @property
+    def kind(self) -> str:
+        return str(self.unit.get("kind") or "budget")
+
+
+class ParseError(Exception):
+    """The document is not a disclosure sitegen can read (no tables, no unit, …)."""

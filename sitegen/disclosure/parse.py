@@ -1,0 +1,101 @@
+"""Document → Disclosure: the template-aware reading of a whole disclosure."""
+
+from __future__ import annotations
+
+import re
+
+from ..extract.document import Document
+from ..extract.lines import cluster_lines, join_words
+from . import template
+from .model import Disclosure, ParseError, Source, Table, Warning_
+from .tables import read_tables
+
+_UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称)\s*[:：]\s*(\S+)")
+_YEAR_KIND = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?\s*\S{0,12}?(预算|决算)")
+_EMPTY_NOTE = re.compile(r"[^。；;]*?([^，,。；;]{2,40}?表)\s*为空表。?")
+
+
+def _find_unit_name(doc: Document) -> str:
+    counts: dict[str, int] = {}
+    for page in doc.pages:
+        for line in page.lines:
+            m = _UNIT_LINE.search(line)
+            if m:
+                name = re.split(r"\s|单位\s*[:：]", m.group(1))[0].strip()
+                if name:
+                    counts[name] = counts.get(name, 0) + 1
+    if counts:
+        return max(counts, key=lambda k: counts[k])
+    for page in doc.pages[:1]:
+        for line in page.lines:
+            text = line.strip()
+            if text and not _YEAR_KIND.search(text) and len(text) <= 40:
+                return text
+    return ""
+
+
+def _find_year_kind(doc: Document) -> tuple[int | None, str]:
+    for page in doc.pages[:3]:
+        for line in page.lines:
+            m = _YEAR_KIND.search(line.replace(" ", ""))
+            if m:
+                return int(m.group(1)), "final" if m.group(2) == "决算" else "budget"
+    return None, "budget"
+
+
+def _empty_table_notes(doc: Document) -> dict[str, str]:
+    """Sentences like '…政府性基金预算支出情况表为空表。' keyed by resource."""
+    text = "".join(line.strip() for page in doc.pages for line in page.lines)
+    notes: dict[str, str] = {}
+    for m in _EMPTY_NOTE.finditer(text):
+        resource = template.title_resource(m.group(1))
+        sentence = re.sub(r"^\s*(备注|注)\s*[:：]", "", m.group(0)).strip()
+        if resource and resource not in notes:
+            notes[resource] = sentence
+    return notes
+
+
+def parse_document(doc: Document) -> Disclosure:
+    """Read the unit, the year and every table of a document."""
+    name = _find_unit_name(doc)
+    year, kind = _find_year_kind(doc)
+    source = Source(path=doc.path, sha256=doc.sha256, pages=doc.page_count, media_type=doc.media_type)
+    disclosure = Disclosure(unit={"name": name, "year": year, "kind": kind}, source=source)
+    if not doc.pages or not any(page.positioned for page in doc.pages):
+        raise ParseError(
+            f"{doc.path}: text input has no column positions; reading tables from text is not supported yet"
+        )
+    tables, warnings = read_tables(doc)
+    disclosure.warnings.extend(warnings)
+    if not tables:
+        raise ParseError(f"{doc.path}: no budget table found (is this a 预算/决算公开 document?)")
+    if not name:
+        disclosure.warnings.append(Warning_("unit name not found (no 编制部门 line)"))
+    if year is None:
+        disclosure.warnings.append(Warning_("year not found on the first pages"))
+    notes = _empty_table_notes(doc)
+    for resource, table in tables.items():
+        if not table.note and not table.rows and resource in notes:
+            table.note = notes[resource]
+        table.note = re.sub(r"^\s*(备注|注)\s*[:：]\s*", "", table.note)
+    for resource in template.LAYOUTS:
+        if resource not in tables:
+            disclosure.warnings.append(Warning_(f"table not found: {resource}"))
+    disclosure.tables = tables
+    return disclosure
+
+
+def first_lines(doc: Document, count: int = 5) -> list[str]:
+    """The first non-empty lines, for error messages."""
+    out = []
+    for page in doc.pages:
+        lines = page.lines or [join_words(line) for line in cluster_lines(page.words)]
+        for line in lines:
+            if line.strip():
+                out.append(line.strip())
+                if len(out) >= count:
+                    return out
+    return out
+
+
+__all__ = ["parse_document", "Table", "first_lines"]

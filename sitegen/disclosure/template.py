@@ -1,0 +1,235 @@
+"""What the national template (and its provincial cousins) print: table titles and headers.
+
+Everything here is matched by meaning (key words), never by position or by a document's
+own names or numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_SPACE = re.compile(r"\s+")
+_TRANSLATE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ","})
+
+
+def norm(text: str) -> str:
+    """Normalise a label for matching: no spaces, ASCII brackets and quotes."""
+    return _SPACE.sub("", text).translate(_TRANSLATE)
+
+
+# ---------------------------------------------------------------- table titles
+
+_TITLE_PREFIX = re.compile(r"^(表\s*[0-9一二三四五六七八九十]+[-—.、:：]?\s*)")
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、])")
+_YEAR = re.compile(r"^(20\d\d|19\d\d)年(度)?")
+
+
+def title_resource(line: str) -> str | None:
+    """The resource a table title line stands for, or None when the line is no table title."""
+    text = norm(line)
+    text = _TITLE_PREFIX.sub("", text)
+    if not text.endswith("表") or len(text) > 40 or len(text) < 4:
+        return None
+    if _NUMBERED.match(text) or "为空表" in text or "。" in text or "," in text:
+        return None
+    text = _YEAR.sub("", text)
+    has = lambda *ws: all(w in text for w in ws)  # noqa: E731
+    if "三公" in text:
+        return "three_public_expenses"
+    if has("结转结余") and ("明细" in text or "情况表" in text) and "收支" not in text:
+        return "prior_year_carryover"
+    if has("财政拨款收支"):
+        return "fiscal_summary"
+    if has("一般公共预算基本支出"):
+        return "general_basic_expenditure"
+    if has("一般公共预算项目支出"):
+        return "general_project_expenditure"
+    if has("一般公共预算", "支出"):
+        return "general_budget_expenditure"
+    if has("政府性基金", "支出"):
+        return "fund_budget_expenditure"
+    if has("国有资本经营", "支出"):
+        return "state_capital_expenditure"
+    if "收支" in text and ("总体" in text or "总表" in text):
+        return "income_expenditure_summary"
+    if "收入" in text and ("总体" in text or "总表" in text):
+        return "income_summary"
+    if "支出" in text and ("总体" in text or "总表" in text):
+        return "expenditure_summary"
+    return None
+
+
+def table_number(line: str) -> str:
+    m = _TITLE_PREFIX.match(norm(line))
+    return re.sub(r"[-—.、:：]$", "", m.group(1)) if m else ""
+
+
+# ---------------------------------------------------------------- header columns
+
+Pred = Callable[[str, str], bool]  # (own label, parent labels) -> bool
+
+
+def _any(*words: str) -> Pred:
+    return lambda own, ctx: any(w in own for w in words)
+
+
+def _all(*words: str) -> Pred:
+    return lambda own, ctx: all(w in own for w in words)
+
+
+def _total(own: str, ctx: str) -> bool:
+    return own in ("合计", "总计", "小计") or own.endswith("合计") or own.endswith("总计")
+
+
+def _code(own: str, ctx: str) -> bool:
+    return own in ("类", "款", "项") or "编码" in own or "代码" in own or (own.endswith("码") and len(own) <= 3)
+
+
+def _name(own: str, ctx: str) -> bool:
+    return ("名称" in own and "项目名称" not in own) or own in ("科目", "功能分类", "经济分类")
+
+
+def _nonfiscal(own: str, ctx: str) -> bool:
+    return "非财政" in ctx or "非财政" in own
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a resource's printed table is laid out and how its header cells map to fields."""
+
+    kind: str  # "classification", "two_sided" or "items"
+    text_columns: tuple[tuple[str, Pred], ...]
+    value_columns: tuple[tuple[str, Pred], ...]
+
+
+_CLASS_TEXT = (("project_name", _any("项目名称")), ("code", _code), ("name", _name))
+_BASIC_PROJECT = (
+    ("total", _total),
+    ("basic", _any("基本")),
+    ("project", _any("项目")),
+)
+_FUND = (
+    ("total", _total),
+    ("basic_personnel", _any("人员")),
+    ("basic_public", _any("公用")),
+    ("project", _any("项目")),
+)
+_SOURCES = (
+    ("total", _total),
+    ("general_budget", _any("一般公共")),
+    ("fund_budget", _any("基金")),
+    ("state_capital_budget", _any("国有资本")),
+)
+
+LAYOUTS: dict[str, Layout] = {
+    "income_expenditure_summary": Layout(
+        "two_sided",
+        (("item", lambda own, ctx: not _amount_label(own)),),
+        (("amount", lambda own, ctx: _amount_label(own)),),
+    ),
+    "income_summary": Layout(
+        "classification",
+        _CLASS_TEXT,
+        (
+            ("total", lambda own, ctx: own in ("总计", "合计")),
+            ("fiscal_subtotal", _any("小计")),
+            ("general_budget_transfer", _all("上级", "一般公共")),
+            ("general_budget", _any("一般公共")),
+            ("fund_budget_transfer", _all("上级", "基金")),
+            ("fund_budget", _any("基金")),
+            ("state_capital_transfer", _all("上级", "国有资本")),
+            ("state_capital_budget", _any("国有资本")),
+            ("special_account", _any("财政专户", "专户")),
+            ("unit_funds", _any("单位资金")),
+            ("nonfiscal_carryover", _any("非财政")),
+            ("fiscal_carryover", _any("结转")),
+        ),
+    ),
+    "expenditure_summary": Layout("classification", _CLASS_TEXT, _BASIC_PROJECT),
+    "general_budget_expenditure": Layout("classification", _CLASS_TEXT, _BASIC_PROJECT),
+    "fiscal_summary": Layout(
+        "two_sided",
+        (("item", lambda own, ctx: not _amount_label(own)),),
+        _SOURCES,
+    ),
+    "general_basic_expenditure": Layout(
+        "classification",
+        _CLASS_TEXT,
+        (("total", _total), ("personnel", _any("人员")), ("public", _any("公用"))),
+    ),
+    "general_project_expenditure": Layout(
+        "classification",
+        _CLASS_TEXT,
+        (
+            ("total", _total),
+            ("wages", _any("工资福利")),
+            ("goods_services", _any("商品和服务", "商品服务")),
+            ("household_transfers", _any("对个人和家庭", "个人和家庭")),
+            ("debt_interest", _any("债务利息")),
+            ("capital_infrastructure", _all("资本性支出", "基本建设")),
+            ("capital", _any("资本性支出")),
+            ("enterprise_subsidy_infrastructure", _all("对企业补助", "基本建设")),
+            ("enterprise_subsidy", _any("对企业补助")),
+            ("social_security_fund_subsidy", _any("社会保障基金")),
+            ("other", _any("其他支出")),
+        ),
+    ),
+    "fund_budget_expenditure": Layout("classification", _CLASS_TEXT, _FUND),
+    "state_capital_expenditure": Layout("classification", _CLASS_TEXT, _FUND),
+    "three_public_expenses": Layout(
+        "items",
+        (("item", lambda own, ctx: not _amount_label(own) and "三公" in own or own in ("项目", "内容")),),
+        _SOURCES,
+    ),
+    "prior_year_carryover": Layout(
+        "items",
+        (("item", lambda own, ctx: own in ("项目", "科目", "项目名称")),),
+        (
+            ("total", lambda own, ctx: own in ("合计", "总计")),
+            ("fiscal_total", lambda own, ctx: "小计" in own and not _nonfiscal(own, ctx)),
+            ("fiscal_basic_personnel", lambda own, ctx: "人员" in own and not _nonfiscal(own, ctx)),
+            ("fiscal_basic_public", lambda own, ctx: "公用" in own and not _nonfiscal(own, ctx)),
+            ("fiscal_project", lambda own, ctx: "项目" in own and not _nonfiscal(own, ctx)),
+            ("nonfiscal_total", _any("小计")),
+            ("nonfiscal_basic_personnel", _any("人员")),
+            ("nonfiscal_basic_public", _any("公用")),
+            ("nonfiscal_project", _any("项目")),
+        ),
+    ),
+}
+
+
+def _amount_label(own: str) -> bool:
+    return any(w in own for w in ("预算数", "金额", "合计", "总计", "预算", "一般公共", "基金", "国有资本", "小计"))
+
+
+def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | None]:
+    """Map each leaf header (own label, parent labels) left to right onto a field name.
+
+    A value field is used once; text fields may repeat (类/款/项 are three code columns).
+    """
+    layout = LAYOUTS[resource]
+    used: set[str] = set()
+    out: list[str | None] = []
+    for own, ctx in labels:
+        own, ctx = norm(own), norm(ctx)
+        chosen = None
+        for name, pred in layout.text_columns:
+            if pred(own, ctx):
+                chosen = name
+                if layout.kind == "two_sided" and name == "item":
+                    used.clear()  # the other side starts: its value fields are free again
+                break
+        if chosen is None:
+            for name, pred in layout.value_columns:
+                if name not in used and pred(own, ctx):
+                    chosen = name
+                    used.add(name)
+                    break
+        out.append(chosen)
+    return out
+
+
+TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|本年收入合计|本年支出合计)$")

@@ -1,0 +1,26 @@
+"""Front ends: turn a source file into a layout-neutral Document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import Document, ExtractError, Page, Rule, Word
+
+SUFFIXES = {".pdf", ".txt", ".md"}
+
+
+def read_document(path: str | Path, max_pages: int | None = None) -> Document:
+    """Dispatch on the file suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(path, max_pages=max_pages)
+    if suffix in (".txt", ".md"):
+        from .text import read_text
+
+        return read_text(path)
+    raise ExtractError(str(path), f"unsupported file type {suffix!r} (expected .pdf, .txt or .md)")
+
+
+__all__ = ["Document", "ExtractError", "Page", "Rule", "Word", "read_document", "SUFFIXES"]

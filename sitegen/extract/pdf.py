@@ -1,0 +1,94 @@
+"""PDF front end: the only module that knows pdfplumber."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+
+from .document import Document, ExtractError, Page, Rule, Word
+from .lines import words_to_lines
+
+MIN_TEXT_CHARS = 20  # a page with fewer characters but with images is taken as scanned
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _page(plumb_page, number: int) -> Page:
+    page = plumb_page.dedupe_chars()
+    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    words = [
+        Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
+        for w in raw
+        if w["text"].strip()
+    ]
+    rules = []
+    for edge in page.edges:
+        orient = edge.get("orientation")
+        if orient not in ("h", "v"):
+            continue
+        rules.append(
+            Rule(orient, float(edge["x0"]), float(edge["x1"]), float(edge["top"]), float(edge["bottom"]))
+        )
+    return Page(
+        number=number,
+        width=float(page.width),
+        height=float(page.height),
+        words=words,
+        rules=rules,
+        lines=words_to_lines(words),
+    )
+
+
+def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
+    """Read a PDF into a Document; raise ExtractError with a plain reason when it cannot."""
+    path = Path(path)
+    sha = file_sha256(path)
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ExtractError(str(path), "the PDF is encrypted (password protected)") from None
+    except PDFSyntaxError as exc:
+        raise ExtractError(str(path), f"not a readable PDF ({exc})") from None
+    except Exception as exc:  # pdfminer raises many types on broken files
+        raise ExtractError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    pages: list[Page] = []
+    try:
+        with pdf:
+            count = len(pdf.pages)
+            if count == 0:
+                raise ExtractError(str(path), "the PDF has no pages")
+            if max_pages and count > max_pages:
+                raise ExtractError(str(path), f"{count} pages, more than the limit of {max_pages}")
+            scanned = 0
+            for index, plumb_page in enumerate(pdf.pages, start=1):
+                try:
+                    page = _page(plumb_page, index)
+                    chars = sum(len(w.text) for w in page.words)
+                    if chars < MIN_TEXT_CHARS and plumb_page.images:
+                        scanned += 1
+                except ExtractError:
+                    raise
+                except Exception as exc:
+                    raise ExtractError(str(path), f"cannot read page ({type(exc).__name__}: {exc})", index) from None
+                finally:
+                    plumb_page.close()
+                pages.append(page)
+    except ExtractError:
+        raise
+    except Exception as exc:
+        raise ExtractError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    if scanned and scanned == len(pages):
+        raise ExtractError(str(path), "the PDF has no text layer (a scanned image): it needs OCR first", 1)
+    if not any(page.words for page in pages):
+        raise ExtractError(str(path), "the PDF contains no text", 1)
+    return Document(path=str(path), sha256=sha, pages=pages, media_type="application/pdf")

@@ -1,0 +1,1 @@
+"""Disclosure → Frictionless data package."""

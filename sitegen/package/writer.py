@@ -1,0 +1,169 @@
+"""Disclosure → Frictionless data package on disk, written atomically."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from pypinyin import lazy_pinyin
+
+from .. import __version__
+from ..disclosure.model import Disclosure, Table
+from .schemas import BY_NAME, PROFILE_VERSION, SOURCE_PAGE, TABLE_RESOURCES, Resource
+
+_SLUG_BAD = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII, hyphen-separated; Chinese becomes pinyin. Never empty."""
+    parts = lazy_pinyin(text or "")
+    slug = _SLUG_BAD.sub("-", "-".join(parts).lower()).strip("-")
+    slug = re.sub(r"-{2,}", "-", slug)[:80].strip("-")
+    return slug or "unit"
+
+
+def safe_id(value: str) -> str:
+    """Sanitise a user-supplied id so it is one safe path segment."""
+    slug = _SLUG_BAD.sub("-", (value or "").lower()).strip("-")
+    return re.sub(r"-{2,}", "-", slug)[:80] or "unit"
+
+
+def build_time() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def csv_bytes(resource: Resource, rows: list[dict], with_page: bool = True) -> bytes:
+    names = resource.field_names + ([SOURCE_PAGE.name] if with_page else [])
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow([_cell(row.get(n)) for n in names])
+    return buf.getvalue().encode("utf-8")
+
+
+def schema(resource: Resource, unit: str, with_page: bool = True) -> dict:
+    fields = [f.descriptor(unit) for f in resource.fields]
+    if with_page:
+        fields.append(SOURCE_PAGE.descriptor())
+    return {"fields": fields, "missingValues": [""]}
+
+
+def resource_descriptor(resource: Resource, table: Table | None, data: bytes) -> dict:
+    unit = table.unit if table else "万元"
+    title = (table.title if table and table.title else resource.title)
+    desc = {
+        "name": resource.name,
+        "path": f"{resource.name}.csv",
+        "title": title,
+        "description": (table.note if table and table.note else resource.title_en),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "unit": unit,
+        "table_number": table.table_number if table else (f"表{resource.table}" if resource.table else ""),
+        "schema": schema(resource, unit, resource.per_row_page),
+    }
+    if table is None and resource.table is not None:
+        desc["description"] = "本文件未印出此表 (table not printed in the source document)"
+    return desc
+
+
+def package_dir(out: Path, unit_id: str, year: int | None, kind: str) -> Path:
+    return Path(out) / safe_id(unit_id) / f"{year or 'unknown'}-{kind}"
+
+
+def extra_rows(disclosure: Disclosure, name: str) -> list[dict]:
+    return disclosure.unit.get("_" + name, []) if isinstance(disclosure.unit.get("_" + name), list) else []
+
+
+def descriptor(disclosure: Disclosure, unit_id: str, resources: list[dict], meta: dict) -> dict:
+    year = disclosure.year
+    kind_cn = "决算" if disclosure.kind == "final" else "预算"
+    unit = {k: v for k, v in disclosure.unit.items() if not k.startswith("_")}
+    if meta.get("region"):
+        unit["region"] = meta["region"]
+    source_name = Path(disclosure.source.path).name
+    source = {
+        "title": source_name,
+        "path": source_name,
+        "sha256": disclosure.source.sha256,
+        "pages": disclosure.source.pages,
+        "mediatype": disclosure.source.media_type,
+    }
+    if meta.get("source_url"):
+        source["url"] = meta["source_url"]
+    out = {
+        "profile": "tabular-data-package",
+        "name": f"{safe_id(unit_id)}-{year or 'unknown'}-{disclosure.kind}",
+        "title": f"{disclosure.name}{year or ''}年部门{kind_cn}",
+        "version": PROFILE_VERSION,
+        "licenses": [meta.get("license") or {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
+        "sources": [source],
+        "created": build_time(),
+        "sitegen": {"version": __version__, "warnings": [str(w) for w in disclosure.warnings]},
+        "unit": unit,
+        "resources": resources,
+    }
+    if year:
+        out["fiscalPeriod"] = {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+    return out
+
+
+def write_package(disclosure: Disclosure, out: Path, unit_id: str, meta: dict | None = None) -> Path:
+    """Write the package to out/<unit-id>/<year>-<kind>/ atomically; return its folder."""
+    meta = meta or {}
+    target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    try:
+        resources = []
+        for res in list(TABLE_RESOURCES) + [BY_NAME["performance_targets"], BY_NAME["narrative_changes"]]:
+            table = disclosure.tables.get(res.name)
+            rows = table.rows if table else extra_rows(disclosure, res.name)
+            data = csv_bytes(res, rows, res.per_row_page)
+            (tmp / f"{res.name}.csv").write_bytes(data)
+            resources.append(resource_descriptor(res, table, data))
+        for name, data, desc in disclosure.unit.get("_extra_files", []):
+            (tmp / name).write_bytes(data)
+            resources.append(desc)
+        dp = descriptor(disclosure, unit_id, resources, meta)
+        (tmp / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        swap_in(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def swap_in(tmp: Path, target: Path) -> None:
+    """Replace target by tmp with renames, so a crash leaves either the old or the new."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".old-{target.name}-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
