@@ -1,0 +1,193 @@
+"""Orchestration: discover content, parse in parallel (cached), write packages, render the site."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+import tomllib
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import PARSER_VERSION
+from .disclosure import Disclosure, ParseError, parse_document
+from .extract import SUFFIXES, ExtractError, read_document
+from .extract.pdf import file_sha256
+from .package.writer import package_dir, safe_id, slugify, write_package
+
+MAX_PAGES = 400
+
+
+@dataclass
+class Outcome:
+    path: Path
+    disclosure: Disclosure | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    cached: bool = False
+
+
+@dataclass
+class BuildReport:
+    packages: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tables: int = 0
+    findings: int = 0
+    seconds: float = 0.0
+    parsed: int = 0
+    cached: int = 0
+
+
+def discover(content: Path) -> list[Path]:
+    """Source files under content/, sorted for reproducible builds."""
+    return sorted(
+        p for p in Path(content).rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+        and p.name.lower() != "readme.md"
+    )
+
+
+def load_metadata(content: Path) -> dict:
+    """content/metadata.toml: [defaults] and [files."name.pdf"] tables; all optional."""
+    path = Path(content) / "metadata.toml"
+    if not path.exists():
+        return {"defaults": {}, "files": {}}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {"defaults": data.get("defaults", {}), "files": data.get("files", {})}
+
+
+def file_meta(metadata: dict, path: Path, content: Path) -> dict:
+    meta = dict(metadata.get("defaults", {}))
+    try:
+        rel = path.relative_to(content).as_posix()
+    except ValueError:
+        rel = path.name
+    meta.update(metadata.get("files", {}).get(rel, metadata.get("files", {}).get(path.name, {})))
+    return meta
+
+
+def parse_file(path: str) -> Disclosure:
+    """Read and parse one source file (runs in a worker process)."""
+    return parse_document(read_document(path, max_pages=MAX_PAGES))
+
+
+def _worker(path: str) -> tuple[str, Disclosure | None, str | None, float]:
+    start = time.perf_counter()
+    try:
+        return path, parse_file(path), None, time.perf_counter() - start
+    except (ExtractError, ParseError) as exc:
+        return path, None, str(exc), time.perf_counter() - start
+    except Exception as exc:  # never let one file stop the build
+        return path, None, f"{path}: unexpected parser failure ({type(exc).__name__}: {exc})", time.perf_counter() - start
+
+
+class Cache:
+    """Parsed disclosures keyed by the source's sha256 and the parser version."""
+
+    def __init__(self, root: Path | None):
+        self.root = Path(root) if root else None
+
+    def _path(self, sha: str) -> Path | None:
+        return self.root / f"{sha}-{PARSER_VERSION}.pickle" if self.root else None
+
+    def get(self, sha: str) -> Disclosure | None:
+        path = self._path(sha)
+        if path is None or not path.exists():
+            return None
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except Exception:
+            return None
+
+    def put(self, sha: str, disclosure: Disclosure) -> None:
+        path = self._path(sha)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(disclosure, fh)
+        os.replace(tmp, path)
+
+
+def parse_many(
+    paths: Iterable[Path],
+    jobs: int | None = None,
+    cache: Cache | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Parse files in parallel; cached results are reused. Order follows `paths`."""
+    paths = list(paths)
+    cache = cache or Cache(None)
+    outcomes: dict[Path, Outcome] = {}
+    todo: list[Path] = []
+    for path in paths:
+        sha = file_sha256(path)
+        hit = cache.get(sha)
+        if hit is not None:
+            hit.source.path = str(path)
+            outcomes[path] = Outcome(path, hit, cached=True)
+            if progress:
+                progress(outcomes[path])
+        else:
+            todo.append(path)
+    jobs = jobs or os.cpu_count() or 1
+    if todo:
+        if jobs == 1 or len(todo) == 1:
+            results = (_worker(str(p)) for p in todo)
+            for result in results:
+                _collect(result, outcomes, cache, progress)
+        else:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+                futures = [pool.submit(_worker, str(p)) for p in todo]
+                for future in as_completed(futures):
+                    _collect(future.result(), outcomes, cache, progress)
+    return [outcomes[p] for p in paths]
+
+
+def _collect(result, outcomes, cache: Cache, progress) -> None:
+    path_s, disclosure, error, seconds = result
+    path = Path(path_s)
+    outcome = Outcome(path, disclosure, error, seconds)
+    if disclosure is not None:
+        cache.put(disclosure.source.sha256, disclosure)
+    outcomes[path] = outcome
+    if progress:
+        progress(outcome)
+
+
+def unit_id_for(disclosure: Disclosure, meta: dict) -> str:
+    return safe_id(meta["unit_id"]) if meta.get("unit_id") else slugify(disclosure.name)
+
+
+def write_packages(outcomes: list[Outcome], out: Path, content: Path, report: BuildReport) -> dict[Path, Path]:
+    """Write each parsed disclosure's package; return {package folder: source file}."""
+    metadata = load_metadata(content)
+    claimed: dict[Path, Path] = {}
+    for outcome in outcomes:
+        if outcome.error:
+            report.errors.append(outcome.error)
+            continue
+        disclosure = outcome.disclosure
+        assert disclosure is not None
+        meta = file_meta(metadata, outcome.path, content)
+        if meta.get("year"):
+            disclosure.unit["year"] = int(meta["year"])
+        unit_id = unit_id_for(disclosure, meta)
+        target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
+        if target in claimed:
+            report.errors.append(
+                f"{outcome.path}: same unit-id and year as {claimed[target]} ({target.relative_to(out)}); "
+                "set a distinct unit_id in content/metadata.toml"
+            )
+            continue
+        claimed[target] = outcome.path
+        write_package(disclosure, out, unit_id, meta)
+        report.packages.append(target)
+        report.tables += sum(1 for t in disclosure.tables.values())
+        report.warnings.extend(f"{outcome.path.name}: {w}" for w in disclosure.warnings)
+    return claimed

@@ -1,0 +1,172 @@
+"""The sitegen command line: thin commands over the pipeline."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .build import BuildReport, Cache, discover, load_metadata, parse_many, write_packages
+from .extract import SUFFIXES
+
+console = Console(stderr=True)
+
+
+def _progress(total: int, label: str):
+    progress = Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=total == 0,
+    )
+    return progress
+
+
+def _expand(files: tuple[str, ...]) -> list[Path]:
+    out: list[Path] = []
+    for f in files:
+        p = Path(f)
+        out.extend(discover(p) if p.is_dir() else [p])
+    return out
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sitegen")
+def cli() -> None:
+    """Turn budget disclosures (部门预算公开) into open data packages and a static site."""
+
+
+def _parse_with_progress(paths: list[Path], jobs: int | None, cache: Cache, verbose: bool, label: str):
+    with _progress(len(paths), label) as progress:
+        task = progress.add_task(label, total=len(paths))
+
+        def tick(outcome):
+            progress.advance(task)
+            if verbose:
+                state = "cached" if outcome.cached else f"{outcome.seconds:.2f}s"
+                console.print(f"  {outcome.path} ({state})")
+
+        return parse_many(paths, jobs=jobs, cache=cache, progress=tick)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", "out", default="datapackages", show_default=True, type=click.Path(), help="Where packages go.")
+@click.option("--content", default=None, type=click.Path(), help="Folder holding metadata.toml (default: common parent).")
+@click.option("--jobs", "-j", type=int, default=None, help="Parallel workers (default: all cores).")
+@click.option("--verbose", "-v", is_flag=True, help="Per-file timing and every warning.")
+def parse(files: tuple[str, ...], out: str, content: str | None, jobs: int | None, verbose: bool) -> None:
+    """Parse disclosures (PDF) into data packages; print each package path written."""
+    paths = _expand(files)
+    bad = [p for p in paths if p.suffix.lower() not in SUFFIXES]
+    for p in bad:
+        console.print(f"[red]error[/red] {p}: unsupported file type")
+    paths = [p for p in paths if p not in bad]
+    content_dir = Path(content) if content else (paths[0].parent if paths else Path("."))
+    outcomes = _parse_with_progress(paths, jobs, Cache(None), verbose, "parsing")
+    report = BuildReport()
+    write_packages(outcomes, Path(out), content_dir, report)
+    for pkg in report.packages:
+        click.echo(str(pkg))
+    for w in report.warnings if verbose else []:
+        console.print(f"[yellow]warning[/yellow] {w}")
+    for e in report.errors:
+        console.print(f"[red]error[/red] {e}")
+    if report.errors or bad:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("dirs", nargs=-1, type=click.Path(exists=True))
+def validate(dirs: tuple[str, ...]) -> None:
+    """Validate data packages (Frictionless: schema, types, bytes, hashes)."""
+    from .package.validate import find_packages, validate_package
+
+    roots = [Path(d) for d in dirs] or [Path("datapackages")]
+    packages = find_packages(roots)
+    if not packages:
+        console.print("[red]error[/red] no datapackage.json found")
+        sys.exit(2)
+    failed = 0
+    for path in packages:
+        check = validate_package(path)
+        if check.valid:
+            click.echo(f"valid    {path}")
+        else:
+            failed += 1
+            click.echo(f"INVALID  {path}")
+            for err in check.errors:
+                click.echo(f"    {err}")
+    click.echo(f"{len(packages) - failed} of {len(packages)} packages valid")
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--content", default="content", show_default=True, type=click.Path(), help="Folder of source disclosures.")
+@click.option("--data", "data", default="datapackages", show_default=True, type=click.Path(), help="Where packages go.")
+@click.option("--out", "out", default="_site", show_default=True, type=click.Path(), help="Where the site goes.")
+@click.option("--templates", default=None, type=click.Path(exists=True), help="Template folder.")
+@click.option("--jobs", "-j", type=int, default=None, help="Parallel workers (default: all cores).")
+@click.option("--cache", "cache_dir", default=".sitegen-cache", show_default=True, help="Parse cache folder ('' for none).")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any file fails.")
+@click.option("--verbose", "-v", is_flag=True, help="Per-file timing and every warning.")
+def build(content: str, data: str, out: str, templates: str | None, jobs: int | None,
+          cache_dir: str, strict: bool, verbose: bool) -> None:
+    """Build everything: content/ → datapackages/ → static site in _site/."""
+    from .site.render import render_site
+
+    start = time.perf_counter()
+    content_dir = Path(content)
+    if not content_dir.is_dir():
+        console.print(f"[red]error[/red] content folder {content_dir} does not exist")
+        sys.exit(2)
+    load_metadata(content_dir)  # fail early on a broken metadata file
+    paths = discover(content_dir)
+    outcomes = _parse_with_progress(paths, jobs, Cache(Path(cache_dir) if cache_dir else None), verbose, "parsing")
+    report = BuildReport()
+    sources = write_packages(outcomes, Path(data), content_dir, report)
+    pages = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
+    report.seconds = time.perf_counter() - start
+    for e in report.errors:
+        console.print(f"[red]error[/red] {e}")
+    if verbose:
+        for w in report.warnings:
+            console.print(f"[yellow]warning[/yellow] {w}")
+    cached = sum(1 for o in outcomes if o.cached)
+    console.print(
+        f"[bold]built[/bold] {len(report.packages)} disclosures "
+        f"({cached} from cache), {report.tables} tables, {report.findings} findings, "
+        f"{len(report.warnings)} warnings, {len(report.errors)} errors, "
+        f"{len(pages)} pages in {report.seconds:.1f}s → {out}/index.html"
+    )
+    if strict and report.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--dir", "directory", default="_site", show_default=True, type=click.Path(exists=True))
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(directory: str, port: int, host: str) -> None:
+    """Preview the built site on localhost."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=directory)
+    with http.server.ThreadingHTTPServer((host, port), handler) as httpd:
+        console.print(f"serving {directory} at http://{host}:{port}/ (Ctrl+C to stop)")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

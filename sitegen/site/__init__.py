@@ -1,0 +1,1 @@
+"""The static site: jinja2 pages rendered from the data packages."""

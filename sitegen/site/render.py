@@ -1,0 +1,204 @@
+"""Render the static site from the data packages the writer produced."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..package.schemas import BY_NAME, TABLE_RESOURCES
+from ..package.writer import swap_in
+from . import strings
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def default_templates() -> Path:
+    here = Path.cwd() / "templates"
+    if (here / "base.html").exists():
+        return here
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass
+class PackageView:
+    """What a page needs of one package."""
+
+    folder: Path
+    descriptor: dict
+    unit_id: str
+    slug: str  # "<year>-<kind>"
+
+    @property
+    def url(self) -> str:
+        return f"{self.unit_id}/{self.slug}/"
+
+    @property
+    def unit(self) -> dict:
+        return self.descriptor.get("unit", {})
+
+    def rows(self, name: str) -> list[dict]:
+        path = self.folder / f"{name}.csv"
+        if not path.exists():
+            return []
+        with open(path, encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    def resource(self, name: str) -> dict | None:
+        return next((r for r in self.descriptor.get("resources", []) if r["name"] == name), None)
+
+    def total(self, name: str, column: str) -> str:
+        for row in self.rows(name):
+            if row.get("level") == "0" and row.get(column):
+                return row[column]
+        return ""
+
+    def summary_total(self) -> str:
+        for row in self.rows("income_expenditure_summary"):
+            if row["side"] == "income" and "总计" in row["item"]:
+                return row["amount"]
+        return ""
+
+
+def load_packages(root: Path) -> list[PackageView]:
+    views = []
+    for dp in sorted(Path(root).glob("*/*/datapackage.json")):
+        try:
+            descriptor = json.loads(dp.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        views.append(PackageView(dp.parent, descriptor, dp.parent.parent.name, dp.parent.name))
+    return views
+
+
+def money(value: str) -> str:
+    """Thousands separators for display; the printed decimals are kept."""
+    if value in ("", None):
+        return ""
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return value
+    return f"{d:,}"
+
+
+def environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["money"] = money
+    env.globals["t"] = strings.ZH
+    return env
+
+
+def _zip(folder: Path, target: Path) -> None:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                info = zipfile.ZipInfo(f"{folder.parent.name}-{folder.name}/{path.name}", ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, path.read_bytes())
+
+
+def table_view(pkg: PackageView, name: str) -> dict:
+    spec = BY_NAME[name]
+    res = pkg.resource(name) or {}
+    rows = pkg.rows(name)
+    fields = [f for f in spec.fields if f.name not in ("class_code", "section_code", "item_code", "level", "side", "line")]
+    pages = sorted({int(r["source_page"]) for r in rows if r.get("source_page")})
+    return {
+        "name": name,
+        "title": res.get("title") or spec.title,
+        "number": res.get("table_number", ""),
+        "unit": res.get("unit", "万元"),
+        "note": res.get("description", "") if not rows else "",
+        "fields": fields,
+        "rows": rows,
+        "pages": pages,
+    }
+
+
+def render_site(
+    packages_root: Path,
+    out: Path,
+    sources: dict[Path, Path] | None = None,
+    templates: Path | None = None,
+    findings: dict[Path, list[dict]] | None = None,
+) -> list[Path]:
+    """Render every package under packages_root into out/ (swapped in atomically)."""
+    sources = {Path(k).resolve(): v for k, v in (sources or {}).items()}
+    findings = findings or {}
+    templates = templates or default_templates()
+    env = environment(templates)
+    views = load_packages(packages_root)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    written: list[Path] = []
+    try:
+        static = templates / "static"
+        if static.exists():
+            shutil.copytree(static, tmp / "static")
+        (tmp / ".nojekyll").write_text("")
+        for pkg in views:
+            page_dir = tmp / pkg.unit_id / pkg.slug
+            data_dir = page_dir / "data"
+            data_dir.mkdir(parents=True)
+            for path in sorted(pkg.folder.iterdir()):
+                if path.is_file():
+                    shutil.copy2(path, data_dir / path.name)
+            zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
+            _zip(pkg.folder, data_dir / zip_name)
+            source = sources.get(pkg.folder.resolve())
+            pdf_name = None
+            if source and Path(source).exists():
+                pdf_name = "source" + Path(source).suffix.lower()
+                shutil.copyfile(source, data_dir / pdf_name)
+            tables = [table_view(pkg, r.name) for r in TABLE_RESOURCES]
+            html = env.get_template("disclosure.html").render(
+                pkg=pkg,
+                unit=pkg.unit,
+                tables=tables,
+                resources=pkg.descriptor.get("resources", []),
+                zip_name=zip_name,
+                pdf_name=pdf_name,
+                findings=findings.get(pkg.folder.resolve(), []),
+                root="../../",
+            )
+            (page_dir / "index.html").write_text(html, encoding="utf-8")
+            written.append(page_dir / "index.html")
+        rows = [
+            {
+                "pkg": pkg,
+                "name": pkg.unit.get("name", ""),
+                "region": pkg.unit.get("region", ""),
+                "year": pkg.unit.get("year", ""),
+                "kind": pkg.unit.get("kind", ""),
+                "total": pkg.summary_total(),
+                "basic": pkg.total("expenditure_summary", "basic"),
+                "project": pkg.total("expenditure_summary", "project"),
+            }
+            for pkg in views
+        ]
+        rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
+        (tmp / "index.html").write_text(env.get_template("index.html").render(rows=rows, root=""), encoding="utf-8")
+        written.append(tmp / "index.html")
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                os.utime(path, (0, 0)) if os.environ.get("SOURCE_DATE_EPOCH") else None
+        swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [out / p.relative_to(tmp) for p in written]

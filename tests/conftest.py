@@ -1,0 +1,43 @@
+"""Shared fixtures: the corpus copied into tests/fixtures (never ../shared)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DOCS = ("002", "003", "004")
+STYLES = ("A", "B", "C")
+
+
+def truth_rows(doc: str, resource: str) -> list[dict]:
+    with open(FIXTURES / doc / "truth" / f"{resource}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def truth_unit(doc: str) -> dict:
+    return json.loads((FIXTURES / doc / "truth" / "unit.json").read_text(encoding="utf-8"))
+
+
+def pdf_path(doc: str, style: str) -> Path:
+    return FIXTURES / doc / "pdf" / f"style-{style}.pdf"
+
+
+@pytest.fixture(scope="session")
+def parsed():
+    """Parse each corpus PDF once per session."""
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+
+    cache: dict[tuple[str, str], object] = {}
+
+    def get(doc: str, style: str):
+        key = (doc, style)
+        if key not in cache:
+            cache[key] = parse_document(read_document(pdf_path(doc, style)))
+        return cache[key]
+
+    return get

@@ -1,0 +1,82 @@
+"""Every cell of the eleven table resources, from every corpus PDF style, equals the truth."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import pytest
+from conftest import DOCS, STYLES, truth_rows
+
+from sitegen.package.schemas import TABLE_RESOURCES
+
+
+def _value(x) -> object:
+    if x is None or x == "":
+        return ""
+    try:
+        return Decimal(str(x))
+    except InvalidOperation:
+        return str(x)
+
+
+def _total_last(rows: list[dict]) -> list[dict]:
+    """Layouts print the 合计/总计 row on top or at the bottom; the truth keeps one order."""
+    def is_total(r):
+        return str(r.get("level", "")) == "0" and r.get("name") in ("合计", "总计")
+    return [r for r in rows if not is_total(r)] + [r for r in rows if is_total(r)]
+
+
+def diff_cells(doc: str, disclosure) -> tuple[int, list[str]]:
+    total, diffs = 0, []
+    for res in TABLE_RESOURCES:
+        truth = _total_last(truth_rows(doc, res.name))
+        table = disclosure.tables.get(res.name)
+        got = _total_last(table.rows if table else [])
+        columns = res.field_names
+        for i in range(max(len(truth), len(got))):
+            t = truth[i] if i < len(truth) else {}
+            g = got[i] if i < len(got) else {}
+            for c in columns:
+                total += 1
+                if _value(t.get(c)) != _value(g.get(c)):
+                    diffs.append(f"{res.name} row {i + 1} {c}: expected {t.get(c)!r}, got {g.get(c)!r}")
+    return total, diffs
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_cell_equals_truth(parsed, doc, style):
+    total, diffs = diff_cells(doc, parsed(doc, style))
+    assert total > 1000
+    assert not diffs, f"{len(diffs)} of {total} cells differ:\n" + "\n".join(diffs[:40])
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("doc", DOCS)
+def test_unit_and_empty_table_notes(parsed, doc, style):
+    from conftest import truth_unit
+
+    d = parsed(doc, style)
+    unit = truth_unit(doc)
+    assert d.unit["name"] == unit["name"]
+    assert d.unit["year"] == unit["year"]
+    assert d.unit["kind"] == unit["kind"]
+    for note in unit["notes"]:
+        table = d.tables[note["resource"]]
+        assert table.rows == []
+        assert "为空表" in table.note
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_source_pages_point_at_the_table(parsed, doc):
+    d = parsed(doc, "C")
+    for table in d.tables.values():
+        for row in table.rows:
+            assert row["source_page"] in table.pages
+
+
+def test_money_is_exact_as_printed(parsed):
+    d = parsed("003", "B")  # thousands separators
+    total = next(r for r in d.tables["expenditure_summary"].rows if r["level"] == 0)
+    assert total["total"] == Decimal("3788.76")
+    assert str(total["total"]) == "3788.76"
