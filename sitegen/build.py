@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import PARSER_VERSION
+from .audit import audit_disclosure
 from .disclosure import Disclosure, ParseError, parse_document
 from .extract import SUFFIXES, ExtractError, read_document
 from .extract.pdf import file_sha256
@@ -186,7 +187,9 @@ def write_packages(outcomes: list[Outcome], out: Path, content: Path, report: Bu
             )
             continue
         claimed[target] = outcome.path
-        write_package(disclosure, out, unit_id, meta)
+        findings, checks_run = audit_disclosure(disclosure)
+        write_package(disclosure, out, unit_id, meta, audit=([f.to_dict() for f in findings], checks_run))
+        report.findings += len(findings)
         report.packages.append(target)
         report.tables += sum(1 for t in disclosure.tables.values())
         report.warnings.extend(f"{outcome.path.name}: {w}" for w in disclosure.warnings)

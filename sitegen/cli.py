@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import sys
 import time
 from pathlib import Path
@@ -83,8 +84,11 @@ def parse(files: tuple[str, ...], out: str, content: str | None, jobs: int | Non
 
 @cli.command()
 @click.argument("dirs", nargs=-1, type=click.Path(exists=True))
-def validate(dirs: tuple[str, ...]) -> None:
-    """Validate data packages (Frictionless: schema, types, bytes, hashes)."""
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
+@click.option("--strict", is_flag=True, help="Warnings (naming/unit slips) also fail.")
+def validate(dirs: tuple[str, ...], as_json: bool, strict: bool) -> None:
+    """Validate packages: Frictionless (schema, types, bytes, hashes), then the audit's identities."""
+    from .audit import audit_package
     from .package.validate import find_packages, validate_package
 
     roots = [Path(d) for d in dirs] or [Path("datapackages")]
@@ -92,17 +96,47 @@ def validate(dirs: tuple[str, ...]) -> None:
     if not packages:
         console.print("[red]error[/red] no datapackage.json found")
         sys.exit(2)
-    failed = 0
+    report = {"packages": []}
+    failed = False
     for path in packages:
         check = validate_package(path)
-        if check.valid:
-            click.echo(f"valid    {path}")
-        else:
-            failed += 1
-            click.echo(f"INVALID  {path}")
-            for err in check.errors:
-                click.echo(f"    {err}")
-    click.echo(f"{len(packages) - failed} of {len(packages)} packages valid")
+        findings, checks_run, descriptor = audit_package(path.parent)
+        unit = descriptor.get("unit", {})
+        entry = {
+            "unit_id": path.parent.parent.name,
+            "year": unit.get("year"),
+            "kind": unit.get("kind"),
+            "path": str(path.parent),
+            "frictionless_valid": check.valid,
+            "frictionless_errors": check.errors,
+            "checks_run": checks_run,
+            "findings": [f.to_dict() for f in findings],
+        }
+        report["packages"].append(entry)
+        errors = [f for f in findings if f.severity == "error"]
+        if not check.valid or errors or (strict and findings):
+            failed = True
+        if as_json:
+            continue
+        state = "valid" if check.valid else "INVALID"
+        click.echo(f"{state:8} {path}  ({checks_run} identities checked, {len(errors)} errors, "
+                   f"{len(findings) - len(errors)} warnings)")
+        for err in check.errors:
+            click.echo(f"    {err}")
+        by_table: dict[str, list] = {}
+        for f in findings:
+            by_table.setdefault(f.table or "(across tables)", []).append(f)
+        for table, items in by_table.items():
+            click.echo(f"  {table}")
+            for f in items:
+                where = f"{f.row_code} {f.row_name}".strip()
+                click.echo(f"    [{f.severity}] {where} · {f.column}: {f.message}")
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        ok = sum(1 for p in report["packages"] if p["frictionless_valid"])
+        click.echo(f"{ok} of {len(packages)} packages valid (Frictionless); "
+                   f"{sum(len(p['findings']) for p in report['packages'])} audit findings")
     if failed:
         sys.exit(1)
 

@@ -116,7 +116,7 @@ def descriptor(disclosure: Disclosure, unit_id: str, resources: list[dict], meta
     if meta.get("source_url"):
         source["url"] = meta["source_url"]
     out = {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": f"{safe_id(unit_id)}-{year or 'unknown'}-{disclosure.kind}",
         "title": f"{disclosure.name}{year or ''}年部门{kind_cn}",
         "version": PROFILE_VERSION,
@@ -132,7 +132,32 @@ def descriptor(disclosure: Disclosure, unit_id: str, resources: list[dict], meta
     return out
 
 
-def write_package(disclosure: Disclosure, out: Path, unit_id: str, meta: dict | None = None) -> Path:
+def audit_bytes(findings: list[dict], checks_run: int) -> bytes:
+    doc = {"checks_run": checks_run, "findings": findings}
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def audit_descriptor(data: bytes) -> dict:
+    return {
+        "name": "audit",
+        "path": "audit.json",
+        "title": "数据核对发现",
+        "description": "Accounting identities checked by sitegen; each finding names table, row, expected and printed values",
+        "format": "json",
+        "mediatype": "application/json",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+    }
+
+
+def write_package(
+    disclosure: Disclosure,
+    out: Path,
+    unit_id: str,
+    meta: dict | None = None,
+    audit: tuple[list[dict], int] | None = None,
+) -> Path:
     """Write the package to out/<unit-id>/<year>-<kind>/ atomically; return its folder."""
     meta = meta or {}
     target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
@@ -146,9 +171,10 @@ def write_package(disclosure: Disclosure, out: Path, unit_id: str, meta: dict | 
             data = csv_bytes(res, rows, res.per_row_page)
             (tmp / f"{res.name}.csv").write_bytes(data)
             resources.append(resource_descriptor(res, table, data))
-        for name, data, desc in disclosure.unit.get("_extra_files", []):
-            (tmp / name).write_bytes(data)
-            resources.append(desc)
+        if audit is not None:
+            data = audit_bytes(*audit)
+            (tmp / "audit.json").write_bytes(data)
+            resources.append(audit_descriptor(data))
         dp = descriptor(disclosure, unit_id, resources, meta)
         (tmp / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         swap_in(tmp, target)

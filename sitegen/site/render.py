@@ -45,6 +45,12 @@ class PackageView:
     def unit(self) -> dict:
         return self.descriptor.get("unit", {})
 
+    def findings(self) -> list[dict]:
+        path = self.folder / "audit.json"
+        if not path.exists():
+            return []
+        return json.loads(path.read_text(encoding="utf-8")).get("findings", [])
+
     def rows(self, name: str) -> list[dict]:
         path = self.folder / f"{name}.csv"
         if not path.exists():
@@ -55,16 +61,28 @@ class PackageView:
     def resource(self, name: str) -> dict | None:
         return next((r for r in self.descriptor.get("resources", []) if r["name"] == name), None)
 
+    def wan(self, name: str, value: str) -> str:
+        """A printed amount in 万元: 元 tables shift the decimal point exactly."""
+        res = self.resource(name) or {}
+        if not value or res.get("unit") != "元":
+            return value
+        try:
+            return format(Decimal(value).scaleb(-4).normalize(), "f")
+        except InvalidOperation:
+            return value
+
     def total(self, name: str, column: str) -> str:
+        """The total row's value, in 万元."""
         for row in self.rows(name):
             if row.get("level") == "0" and row.get(column):
-                return row[column]
+                return self.wan(name, row[column])
         return ""
 
     def summary_total(self) -> str:
+        """收支总预算 (表1's income total), in 万元."""
         for row in self.rows("income_expenditure_summary"):
             if row["side"] == "income" and "总计" in row["item"]:
-                return row["amount"]
+                return self.wan("income_expenditure_summary", row["amount"])
         return ""
 
 
@@ -134,11 +152,9 @@ def render_site(
     out: Path,
     sources: dict[Path, Path] | None = None,
     templates: Path | None = None,
-    findings: dict[Path, list[dict]] | None = None,
 ) -> list[Path]:
     """Render every package under packages_root into out/ (swapped in atomically)."""
     sources = {Path(k).resolve(): v for k, v in (sources or {}).items()}
-    findings = findings or {}
     templates = templates or default_templates()
     env = environment(templates)
     views = load_packages(packages_root)
@@ -173,7 +189,7 @@ def render_site(
                 resources=pkg.descriptor.get("resources", []),
                 zip_name=zip_name,
                 pdf_name=pdf_name,
-                findings=findings.get(pkg.folder.resolve(), []),
+                findings=pkg.findings(),
                 root="../../",
             )
             (page_dir / "index.html").write_text(html, encoding="utf-8")
@@ -183,11 +199,12 @@ def render_site(
                 "pkg": pkg,
                 "name": pkg.unit.get("name", ""),
                 "region": pkg.unit.get("region", ""),
-                "year": pkg.unit.get("year", ""),
+                "year": pkg.unit.get("year") or "",
                 "kind": pkg.unit.get("kind", ""),
                 "total": pkg.summary_total(),
                 "basic": pkg.total("expenditure_summary", "basic"),
                 "project": pkg.total("expenditure_summary", "project"),
+                "findings": len(pkg.findings()),
             }
             for pkg in views
         ]

@@ -1,0 +1,41 @@
+"""The audit: the document's own arithmetic, checked and reported, never corrected."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from ..disclosure.model import Disclosure
+from .checks import Finding, audit_tables
+
+__all__ = ["Finding", "audit_disclosure", "audit_package"]
+
+
+def _label(number: str, title: str) -> str:
+    return f"{number} {title}".strip()
+
+
+def audit_disclosure(disclosure: Disclosure) -> tuple[list[Finding], int]:
+    """Audit the in-memory model (what the writer is about to publish)."""
+    tables = {name: t.rows for name, t in disclosure.tables.items()}
+    titles = {name: _label(t.table_number, t.title) for name, t in disclosure.tables.items()}
+    units = {name: t.unit for name, t in disclosure.tables.items()}
+    return audit_tables(tables, titles, units)
+
+
+def audit_package(folder: Path) -> tuple[list[Finding], int, dict]:
+    """Audit a written package from its CSVs; also return its descriptor."""
+    folder = Path(folder)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    tables, titles, units = {}, {}, {}
+    for res in descriptor.get("resources", []):
+        path = folder / res.get("path", "")
+        if res.get("format") != "csv" or not path.is_file():
+            continue
+        with open(path, encoding="utf-8", newline="") as fh:
+            tables[res["name"]] = list(csv.DictReader(fh))
+        titles[res["name"]] = _label(res.get("table_number", ""), res.get("title", ""))
+        units[res["name"]] = res.get("unit", "万元")
+    findings, checks = audit_tables(tables, titles, units)
+    return findings, checks, descriptor

@@ -1,0 +1,311 @@
+"""The accounting identities of the template, as small named checks.
+
+Each check reads tables as {resource: [row dicts]} (values as printed, str or Decimal)
+and yields Findings. Nothing here changes a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from decimal import Decimal, InvalidOperation
+
+TOLERANCE_WAN = Decimal("0.01")
+
+Tables = dict[str, list[dict]]
+
+
+@dataclass
+class Finding:
+    resource: str
+    table: str
+    row_code: str
+    row_name: str
+    column: str
+    check: str
+    expected: str
+    found: str
+    severity: str  # "error" or "warning"
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Context:
+    tables: Tables
+    titles: dict[str, str]  # resource → "表3 部门支出总体情况表"
+    units: dict[str, str]  # resource → "万元" | "元"
+    counter: list[int]  # checks run
+
+    def tol(self, resource: str) -> Decimal:
+        return TOLERANCE_WAN * 10000 if self.units.get(resource) == "元" else TOLERANCE_WAN
+
+    def rows(self, resource: str) -> list[dict]:
+        return self.tables.get(resource, [])
+
+
+def num(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _fmt(d: Decimal | None) -> str:
+    return "" if d is None else format(d, "f")
+
+
+def _sum(values) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def _compare(ctx: Context, resource: str, row: dict, column: str, check: str, expected: Decimal,
+             found: Decimal | None, what: str) -> Iterator[Finding]:
+    ctx.counter[0] += 1
+    got = found if found is not None else Decimal(0)
+    if abs(got - expected) > ctx.tol(resource):
+        diff = got - expected
+        yield Finding(
+            resource, ctx.titles.get(resource, resource), str(row.get("code", "") or ""),
+            str(row.get("name") or row.get("item") or ""), column, check, _fmt(expected), _fmt(found),
+            "error", f"{what}: expected {_fmt(expected)}, printed {_fmt(found) or '空'} (difference {_fmt(diff)})",
+        )
+
+
+# ------------------------------------------------------------------ row sums
+
+ROW_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "income_summary": [
+        ("total", ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover")),
+        ("fiscal_subtotal", ("general_budget", "general_budget_transfer", "fund_budget", "fund_budget_transfer",
+                             "state_capital_budget", "state_capital_transfer")),
+    ],
+    "expenditure_summary": [("total", ("basic", "project"))],
+    "general_budget_expenditure": [("total", ("basic", "project"))],
+    "general_basic_expenditure": [("total", ("personnel", "public"))],
+    "general_project_expenditure": [
+        ("total", ("wages", "goods_services", "household_transfers", "debt_interest", "capital_infrastructure",
+                   "capital", "enterprise_subsidy_infrastructure", "enterprise_subsidy",
+                   "social_security_fund_subsidy", "other")),
+    ],
+    "fund_budget_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
+    "state_capital_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
+    "three_public_expenses": [("total", ("general_budget", "fund_budget", "state_capital_budget"))],
+    "prior_year_carryover": [
+        ("total", ("fiscal_total", "nonfiscal_total")),
+        ("fiscal_total", ("fiscal_basic_personnel", "fiscal_basic_public", "fiscal_project")),
+        ("nonfiscal_total", ("nonfiscal_basic_personnel", "nonfiscal_basic_public", "nonfiscal_project")),
+    ],
+}
+
+
+def check_row_sums(ctx: Context) -> Iterator[Finding]:
+    """On every row, a total column equals the sum of its part columns."""
+    for resource, rules in ROW_SUMS.items():
+        for row in ctx.rows(resource):
+            for total, parts in rules:
+                values = [num(row.get(p)) for p in parts]
+                found = num(row.get(total))
+                if found is None and all(v is None for v in values):
+                    continue
+                if all(v is None for v in values) and resource == "income_summary" and total == "total":
+                    continue
+                yield from _compare(ctx, resource, row, total, "row_sum", _sum(values), found,
+                                    f"{total} ≠ {' + '.join(parts)}")
+
+
+# ------------------------------------------------------------------ hierarchy
+
+HIERARCHY = ("income_summary", "expenditure_summary", "general_budget_expenditure",
+             "general_basic_expenditure", "general_project_expenditure", "fund_budget_expenditure",
+             "state_capital_expenditure")
+
+
+def _value_columns(rows: list[dict]) -> list[str]:
+    fixed = {"code", "class_code", "section_code", "item_code", "level", "name", "project_name", "source_page"}
+    return [k for k in (rows[0].keys() if rows else []) if k not in fixed]
+
+
+def check_hierarchy(ctx: Context) -> Iterator[Finding]:
+    """Each 类 = Σ its 款, each 款 = Σ its 项, each total row = Σ the 类 rows."""
+    for resource in HIERARCHY:
+        rows = ctx.rows(resource)
+        columns = _value_columns(rows)
+        levels = [int(r.get("level") or 0) for r in rows]
+        for i, row in enumerate(rows):
+            level = levels[i]
+            code = str(row.get("code") or "")
+            if level == 0:
+                children = [r for r, lv in zip(rows, levels, strict=True) if lv == 1]
+                what = "total row ≠ Σ 类 rows"
+            elif level in (1, 2):
+                children = [
+                    r for r, lv in zip(rows, levels, strict=True)
+                    if lv == level + 1 and str(r.get("code") or "").startswith(code)
+                ]
+                what = "类 ≠ Σ 款" if level == 1 else "款 ≠ Σ 项"
+            else:
+                continue
+            if not children:
+                continue
+            for column in columns:
+                found = num(row.get(column))
+                values = [num(c.get(column)) for c in children]
+                if found is None and all(v is None for v in values):
+                    continue
+                yield from _compare(ctx, resource, row, column, "hierarchy", _sum(values), found, what)
+
+
+# ------------------------------------------------------------------ between tables
+
+
+def _total_row(rows: list[dict]) -> dict | None:
+    zero = [r for r in rows if str(r.get("level")) == "0"]
+    named = [r for r in zero if str(r.get("name")) in ("合计", "总计")]
+    return (named or zero or [None])[0]
+
+
+def _side_total(rows: list[dict], side: str) -> dict | None:
+    for r in rows:
+        if r.get("side") == side and "总计" in str(r.get("item")):
+            return r
+    return None
+
+
+_TOP_INCOME = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def check_summary(ctx: Context) -> Iterator[Finding]:
+    """表1: income total = expenditure total; each side's total = sum of its lines."""
+    for resource, column in (("income_expenditure_summary", "amount"), ("fiscal_summary", "total")):
+        rows = ctx.rows(resource)
+        inc, exp = _side_total(rows, "income"), _side_total(rows, "expenditure")
+        if inc and exp:
+            yield from _compare(ctx, resource, exp, column, "balance", num(inc.get(column)) or Decimal(0),
+                                num(exp.get(column)), "支出总计 ≠ 收入总计")
+        if exp:
+            lines = [r for r in rows if r.get("side") == "expenditure" and r.get("code")]
+            if lines:
+                yield from _compare(ctx, resource, exp, column, "side_sum",
+                                    _sum(num(r.get(column)) for r in lines), num(exp.get(column)),
+                                    "支出总计 ≠ Σ 功能分类 lines")
+        if inc and resource == "income_expenditure_summary":
+            top = [r for r in rows if r.get("side") == "income" and _TOP_INCOME.match(str(r.get("item")))]
+            if top:
+                yield from _compare(ctx, resource, inc, column, "side_sum",
+                                    _sum(num(r.get(column)) for r in top), num(inc.get(column)),
+                                    "收入总计 ≠ Σ 一、二、… lines")
+
+
+def _cross(ctx: Context, res_a: str, col_a: str, res_b: str, col_b: str, what: str,
+           row_a: dict | None = None) -> Iterator[Finding]:
+    """Total of res_a.col_a (printed) must equal total of res_b.col_b."""
+    a = row_a if row_a is not None else _total_row(ctx.rows(res_a))
+    b = _total_row(ctx.rows(res_b))
+    if a is None or b is None:
+        return
+    if ctx.units.get(res_a) != ctx.units.get(res_b):
+        return
+    yield from _compare(ctx, res_a, a, col_a, "cross_table", num(b.get(col_b)) or Decimal(0), num(a.get(col_a)), what)
+
+
+def check_cross_tables(ctx: Context) -> Iterator[Finding]:
+    """表2 total = 表1 total; 表6 = 表5 basic; 表7 = 表5 project; 表3 = 表5 when all money is 一般公共预算."""
+    summary = _side_total(ctx.rows("income_expenditure_summary"), "income")
+    t2 = _total_row(ctx.rows("income_summary"))
+    if summary and t2 and ctx.units.get("income_summary") == ctx.units.get("income_expenditure_summary"):
+        yield from _compare(ctx, "income_summary", t2, "total", "cross_table", num(summary.get("amount")) or Decimal(0),
+                            num(t2.get("total")), "表2 总计 ≠ 表1 收入总计")
+    yield from _cross(ctx, "general_basic_expenditure", "total", "general_budget_expenditure", "basic",
+                      "表6 合计 ≠ 表5 基本支出")
+    yield from _cross(ctx, "general_project_expenditure", "total", "general_budget_expenditure", "project",
+                      "表7 合计 ≠ 表5 项目支出")
+    if t2 is not None:
+        general = _sum([num(t2.get("general_budget")), num(t2.get("general_budget_transfer"))])
+        if num(t2.get("total")) is not None and abs(general - num(t2.get("total"))) <= ctx.tol("income_summary"):
+            by_code = {(str(r.get("code")), str(r.get("name"))): r for r in ctx.rows("general_budget_expenditure")}
+            t5 = {str(r.get("code")): r for r in ctx.rows("general_budget_expenditure")}
+            for row in ctx.rows("expenditure_summary"):
+                other = t5.get(str(row.get("code")))
+                if other is None:
+                    continue
+                for column in ("total", "basic", "project"):
+                    a, b = num(row.get(column)), num(other.get(column))
+                    if a is None and b is None:
+                        continue
+                    yield from _compare(ctx, "expenditure_summary", row, column, "cross_table", b or Decimal(0), a,
+                                        "表3 ≠ 表5 (all money is 一般公共预算)")
+            del by_code
+
+
+def _find(rows: list[dict], *words: str, exclude: tuple[str, ...] = ()) -> dict | None:
+    for r in rows:
+        item = str(r.get("item") or "")
+        if all(w in item for w in words) and not any(x in item for x in exclude):
+            return r
+    return None
+
+
+def check_three_public(ctx: Context) -> Iterator[Finding]:
+    """表10: 合计 = 因公出国 + 公务接待 + 公务用车(小计); 小计 = 购置 + 运行."""
+    rows = ctx.rows("three_public_expenses")
+    total = _find(rows, "合计")
+    abroad = _find(rows, "出国")
+    reception = _find(rows, "接待")
+    cars = _find(rows, "购置及运行") or _find(rows, "小计")
+    purchase = _find(rows, "购置费", exclude=("运行",))
+    running = _find(rows, "运行费", exclude=("购置",))
+    for column in ("total", "general_budget", "fund_budget", "state_capital_budget"):
+        if total and abroad and reception and cars:
+            parts = [num(r.get(column)) for r in (abroad, reception, cars)]
+            found = num(total.get(column))
+            if found is not None or any(p is not None for p in parts):
+                yield from _compare(ctx, "three_public_expenses", total, column, "three_public", _sum(parts), found,
+                                    "合计 ≠ 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")
+        if cars and purchase and running:
+            parts = [num(r.get(column)) for r in (purchase, running)]
+            found = num(cars.get(column))
+            if found is not None or any(p is not None for p in parts):
+                yield from _compare(ctx, "three_public_expenses", cars, column, "three_public", _sum(parts), found,
+                                    "公务用车购置及运行费 ≠ 购置费 + 运行费")
+
+
+def check_names(ctx: Context) -> Iterator[Finding]:
+    """The same function code printed with different names in different tables."""
+    names: dict[str, dict[str, list[str]]] = {}
+    for resource in ("income_summary", "expenditure_summary", "general_budget_expenditure",
+                     "general_project_expenditure", "fund_budget_expenditure", "state_capital_expenditure"):
+        for row in ctx.rows(resource):
+            code = str(row.get("code") or "")
+            if not code:
+                continue
+            names.setdefault(code, {}).setdefault(str(row.get("name") or ""), [])
+            table = ctx.titles.get(resource, resource)
+            if table not in names[code][str(row.get("name") or "")]:
+                names[code][str(row.get("name") or "")].append(table)
+    for code, variants in names.items():
+        ctx.counter[0] += 1
+        if len(variants) > 1:
+            listing = "；".join(f"{name}（{'、'.join(t.split(' ')[0] for t in tables)}）" for name, tables in variants.items())
+            first = next(iter(variants))
+            yield Finding("", "", code, first, "name", "same_code_names", "", "", "warning",
+                          f"科目 {code} 在各表中名称不一致：{listing}")
+
+
+CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
+    check_row_sums, check_hierarchy, check_summary, check_cross_tables, check_three_public, check_names,
+)
+
+
+def audit_tables(tables: Tables, titles: dict[str, str], units: dict[str, str]) -> tuple[list[Finding], int]:
+    """Run every check; return the findings and the number of identities evaluated."""
+    ctx = Context(tables, titles, units, [0])
+    findings = [f for check in CHECKS for f in check(ctx)]
+    return findings, ctx.counter[0]

@@ -1,0 +1,108 @@
+"""The audit reports the documents' own inconsistencies (truth/ISSUES.md), and nothing else."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.audit import audit_disclosure
+from sitegen.audit.checks import audit_tables
+from sitegen.cli import cli
+
+
+def _errors(findings):
+    return [f for f in findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("style", ["A", "B", "C"])
+def test_002_findings(parsed, style):
+    findings, checks = audit_disclosure(parsed("002", style))
+    assert checks > 300
+    got = {(f.table.split(" ")[0], f.row_code, f.column, f.expected, f.found) for f in _errors(findings)}
+    assert got == {
+        ("表2", "20801", "general_budget", "257.53", "260.53"),   # A1: 款 ≠ Σ 项
+        ("表2", "20801", "fiscal_subtotal", "263.53", "260.53"),  # A2: row ≠ Σ parts
+        ("表2", "208", "general_budget", "5927.37", "5924.37"),   # A3: 类 ≠ Σ 款
+    }
+    names = {f.row_code for f in findings if f.check == "same_code_names"}
+    assert names == {"2080199", "2080601", "2080699", "2082602"}  # A4–A7
+
+
+@pytest.mark.parametrize("style", ["A", "B", "C"])
+def test_004_findings(parsed, style):
+    findings, _ = audit_disclosure(parsed("004", style))
+    got = {(f.table.split(" ")[0], f.row_code, f.column, f.expected, f.found) for f in findings}
+    assert got == {
+        ("表6", "301", "total", "408.40", "408.42"),
+        ("表6", "301", "personnel", "408.40", "408.42"),
+    }
+
+
+def test_003_is_clean(parsed):
+    findings, checks = audit_disclosure(parsed("003", "A"))
+    assert checks > 200
+    assert findings == []
+
+
+def _clean_tables(parsed):
+    d = parsed("003", "A")
+    tables = {name: copy.deepcopy(t.rows) for name, t in d.tables.items()}
+    titles = {name: f"{t.table_number} {t.title}" for name, t in d.tables.items()}
+    units = {name: t.unit for name, t in d.tables.items()}
+    return tables, titles, units
+
+
+PERTURBED = [
+    (resource, i, column)
+    for resource, columns in {
+        "expenditure_summary": ("total", "basic", "project"),
+        "general_budget_expenditure": ("total", "basic"),
+        "general_basic_expenditure": ("total", "personnel", "public"),
+        "income_summary": ("total", "general_budget"),
+        "general_project_expenditure": ("total", "goods_services"),
+    }.items()
+    for i in range(0, 12, 3)
+    for column in columns
+]
+
+
+@pytest.mark.parametrize("resource,index,column", PERTURBED)
+def test_one_changed_cell_fires_its_checks(parsed, resource, index, column):
+    tables, titles, units = _clean_tables(parsed)
+    rows = tables[resource]
+    if index >= len(rows) or rows[index].get(column) is None:
+        pytest.skip("no printed value there")
+    row = rows[index]
+    row[column] = row[column] + Decimal("1.00")
+    findings, _ = audit_tables(tables, titles, units)
+    assert findings, "a changed cell must break at least one identity"
+    code = row.get("code") or ""
+    for f in findings:
+        if f.resource == resource:
+            related = f.row_code == code or code.startswith(f.row_code) or f.row_code == ""
+            assert related, f"unrelated finding {f}"
+        else:
+            # only cross-table checks may fire in other tables, and only for totals or the same code
+            assert f.check == "cross_table" and (f.row_code in ("", code)), f"unrelated finding {f}"
+        # the change, give or take the document's own rounding (0.01)
+        assert abs(abs(Decimal(f.found or "0") - Decimal(f.expected or "0")) - Decimal("1.00")) <= Decimal("0.01")
+
+
+def test_validate_json_and_exit_code(tmp_path):
+    from conftest import pdf_path
+
+    CliRunner().invoke(cli, ["parse", str(pdf_path("004", "A")), "--out", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["validate", "--json", str(tmp_path)])
+    assert result.exit_code == 1  # 表6 301 does not add up
+    import json
+
+    report = json.loads(result.output)
+    pkg = report["packages"][0]
+    assert set(pkg) >= {"unit_id", "year", "kind", "path", "checks_run", "findings"}
+    assert pkg["checks_run"] > 200
+    assert {f["check"] for f in pkg["findings"]} == {"hierarchy"}
+    keys = {"resource", "table", "row_code", "row_name", "column", "check", "expected", "found", "severity", "message"}
+    assert all(set(f) == keys for f in pkg["findings"])
