@@ -45,11 +45,14 @@ class PackageView:
     def unit(self) -> dict:
         return self.descriptor.get("unit", {})
 
-    def findings(self) -> list[dict]:
+    def audit(self) -> dict:
         path = self.folder / "audit.json"
         if not path.exists():
-            return []
-        return json.loads(path.read_text(encoding="utf-8")).get("findings", [])
+            return {"checks_run": 0, "findings": []}
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def findings(self) -> list[dict]:
+        return self.audit().get("findings", [])
 
     def rows(self, name: str) -> list[dict]:
         path = self.folder / f"{name}.csv"
@@ -210,6 +213,14 @@ def render_site(
         ]
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         (tmp / "index.html").write_text(env.get_template("index.html").render(rows=rows, root=""), encoding="utf-8")
+        quality = []
+        for r in rows:
+            audit = r["pkg"].audit()
+            errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
+            checks = audit.get("checks_run", 0)
+            rate = f"{(checks - errors) / checks:.1%}" if checks else ""
+            quality.append({**r, "checks": checks, "errors": errors, "warnings": len(audit["findings"]) - errors, "rate": rate})
+        (tmp / "quality.html").write_text(env.get_template("quality.html").render(rows=quality, root=""), encoding="utf-8")
         written.append(tmp / "index.html")
         for path in tmp.rglob("*"):
             if path.is_file():

@@ -1,0 +1,111 @@
+"""The built site in real headless Chromium (Debian's chromium + Playwright), served on localhost."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from click.testing import CliRunner
+from conftest import pdf_path
+
+from sitegen.cli import cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    content = root / "content"
+    content.mkdir()
+    shutil.copy(pdf_path("002", "A"), content / "yanqi.pdf")
+    shutil.copy(pdf_path("003", "B"), content / "xinjiang.pdf")
+    result = CliRunner().invoke(
+        cli, ["build", "--content", str(content), "--data", str(root / "dp"), "--out", str(root / "site"), "--cache", ""]
+    )
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()
+
+
+def _page(browser, width=1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors, foreign = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", None) else None)
+    return page, errors, foreign
+
+
+def test_home_lists_every_unit(site, browser):
+    url, _ = site
+    page, errors, foreign = _page(browser)
+    page.goto(url)
+    names = page.locator("table.units tbody tr td:first-child").all_inner_texts()
+    assert sorted(names) == ["新疆维吾尔自治区社会保险中心", "焉耆县社会保险中心"]
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert not errors and not foreign
+
+
+def test_unit_page_tables_and_downloads(site, browser):
+    url, root = site
+    page, errors, foreign = _page(browser)
+    page.goto(url)
+    page.get_by_role("link", name="新疆维吾尔自治区社会保险中心").click()
+    page.wait_for_load_state()
+    sections = page.locator("section.table h3").all_inner_texts()
+    assert len(sections) == 11
+    total = page.locator("#expenditure_summary tr.level-0 td.num").first.inner_text()
+    assert total == "3,788.76"
+    links = page.locator("#downloads a").evaluate_all("els => els.map(e => e.href)")
+    assert any(h.endswith(".zip") for h in links) and any(h.endswith("source.pdf") for h in links)
+    for href in links:
+        response = page.request.get(href)
+        assert response.status == 200, href
+    csv_url = next(h for h in links if h.endswith("/expenditure_summary.csv"))
+    pkg = next((root / "dp").glob("xin-jiang*/2024-budget/expenditure_summary.csv"))
+    assert page.request.get(csv_url).body() == pkg.read_bytes()
+    assert not errors and not foreign
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_horizontal_overflow(site, browser, width, tmp_path):
+    url, _ = site
+    page, _, _ = _page(browser, width)
+    page.goto(url)
+    page.get_by_role("link", name="焉耆县社会保险中心").click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(tmp_path / f"unit-{width}.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+
+
+def test_unit_page_weight(site):
+    _, root = site
+    page = next((root / "site").glob("*/2024-budget/index.html"))
+    assert page.stat().st_size + (root / "site" / "static" / "style.css").stat().st_size < 300_000
