@@ -19,6 +19,7 @@ def _label(number: str, title: str) -> str:
 def audit_disclosure(disclosure: Disclosure) -> tuple[list[Finding], int]:
     """Audit the in-memory model (what the writer is about to publish)."""
     tables = {name: t.rows for name, t in disclosure.tables.items()}
+    tables.update(disclosure.records)
     titles = {name: _label(t.table_number, t.title) for name, t in disclosure.tables.items()}
     units = {name: t.unit for name, t in disclosure.tables.items()}
     return audit_tables(tables, titles, units)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 
 TOLERANCE_WAN = Decimal("0.01")
 
@@ -299,8 +300,83 @@ def check_names(ctx: Context) -> Iterator[Finding]:
                           f"科目 {code} 在各表中名称不一致：{listing}")
 
 
+def _narrative(ctx: Context, section: str) -> dict | None:
+    return next((r for r in ctx.rows("narrative_changes") if r.get("section") == section), None)
+
+
+NARRATIVE_TOTALS = (
+    ("收支总预算", "income_expenditure_summary", None, "收支总预算 ≠ 表1 收入总计"),
+    ("支出预算/基本支出", "expenditure_summary", "basic", "说明 基本支出 ≠ 表3 基本支出合计"),
+    ("支出预算/项目支出", "expenditure_summary", "project", "说明 项目支出 ≠ 表3 项目支出合计"),
+    ("一般公共预算当年拨款/基本支出", "general_budget_expenditure", "basic", "说明 基本支出 ≠ 表5 基本支出合计"),
+    ("一般公共预算当年拨款/项目支出", "general_budget_expenditure", "project", "说明 项目支出 ≠ 表5 项目支出合计"),
+    ("一般公共预算基本支出", "general_basic_expenditure", "total", "说明 基本支出 ≠ 表6 合计"),
+    ("一般公共预算基本支出/人员经费", "general_basic_expenditure", "personnel", "说明 人员经费 ≠ 表6 人员经费"),
+    ("一般公共预算基本支出/公用经费", "general_basic_expenditure", "public", "说明 公用经费 ≠ 表6 公用经费"),
+)
+
+
+def check_narrative(ctx: Context) -> Iterator[Finding]:
+    """第三部分's figures equal the tables: totals, 三公, and every 类/款/项 line's amount."""
+    for section, resource, column, what in NARRATIVE_TOTALS:
+        row = _narrative(ctx, section)
+        if row is None or ctx.units.get(resource, "万元") != "万元":
+            continue
+        if column is None:
+            table_row = _side_total(ctx.rows(resource), "income")
+            value = num(table_row.get("amount")) if table_row else None
+        else:
+            table_row = _total_row(ctx.rows(resource))
+            value = num(table_row.get(column)) if table_row else None
+        if table_row is None:
+            continue
+        yield from _compare(ctx, "narrative_changes", row, "amount", "narrative_total", value or Decimal(0),
+                            num(row.get("amount")), what)
+    three = _narrative(ctx, "三公经费")
+    total = _find(ctx.rows("three_public_expenses"), "合计")
+    if three and total:
+        yield from _compare(ctx, "narrative_changes", three, "amount", "narrative_total",
+                            num(total.get("total")) or Decimal(0), num(three.get("amount")), "说明 三公经费 ≠ 表10 合计")
+    t5 = {}
+    for r in ctx.rows("general_budget_expenditure"):
+        t5.setdefault(str(r.get("code") or ""), r)
+    for row in ctx.rows("narrative_changes"):
+        code = str(row.get("code") or "")
+        if not code or code not in t5 or ctx.units.get("general_budget_expenditure", "万元") != "万元":
+            continue
+        printed = num(row.get("amount"))
+        yield from _compare(ctx, "narrative_changes", row, "amount", "narrative_item",
+                            num(t5[code].get("total")) or Decimal(0), printed, f"说明 {code} 预算数 ≠ 表5")
+        unit = row.get("_printed_unit")
+        if unit and unit != "万元" and printed is not None and printed == num(t5[code].get("total")):
+            yield Finding("narrative_changes", "第三部分 情况说明", code, str(row.get("section")), "amount",
+                          "narrative_unit", f"{_fmt(printed)}万元", f"{_fmt(printed)}{unit}", "warning",
+                          f"说明中金额印为 {_fmt(printed)}{unit}，表5 为 {_fmt(printed)} 万元：单位误印")
+
+
+def check_project_names(ctx: Context) -> Iterator[Finding]:
+    """Each 项目支出绩效目标表 names a project of 表7."""
+    projects = {str(r.get("project_name")) for r in ctx.rows("general_project_expenditure") if r.get("project_name")}
+    if not projects:
+        return
+    seen = []
+    for row in ctx.rows("performance_targets"):
+        name = str(row.get("project_name") or "")
+        if row.get("scope") != "project" or not name or name in seen:
+            continue
+        seen.append(name)
+        ctx.counter[0] += 1
+        if name not in projects:
+            close = max(projects, key=lambda p: SequenceMatcher(None, p, name).ratio())
+            if SequenceMatcher(None, close, name).ratio() < 0.8:
+                continue  # a project without money this year, not a misspelling
+            yield Finding("performance_targets", "项目支出绩效目标表", "", name, "project_name", "project_name",
+                          close, name, "warning", f"绩效目标表项目名称「{name}」与表7「{close}」不一致")
+
+
 CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     check_row_sums, check_hierarchy, check_summary, check_cross_tables, check_three_public, check_names,
+    check_narrative, check_project_names,
 )
 
 

@@ -31,9 +31,12 @@ class Column:
     own: str = ""
     ctx: str = ""
     field: str | None = None
+    label_mid: float | None = None  # centre of the header text, for open-ended edge columns
 
     @property
     def mid(self) -> float:
+        if self.left < -1e8 or self.right > 1e8:
+            return self.label_mid if self.label_mid is not None else (self.right if self.left < -1e8 else self.left)
         return (self.left + self.right) / 2
 
 
@@ -172,7 +175,7 @@ def build_columns(
         columns = []
         cuts = [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)]
         edges = [-1e9, *cuts, 1e9]
-        columns = [Column(edges[k], edges[k + 1]) for k in range(len(spans))]
+        columns = [Column(edges[k], edges[k + 1], label_mid=(a + b) / 2) for k, (a, b) in enumerate(spans)]
     own: list[list[Word]] = [[] for _ in columns]
     ctx: list[list[Word]] = [[] for _ in columns]
     for i, w in enumerate(header):

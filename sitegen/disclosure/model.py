@@ -51,6 +51,7 @@ class Disclosure:
     unit: dict[str, Any]
     source: Source
     tables: dict[str, Table] = field(default_factory=dict)
+    records: dict[str, list[Row]] = field(default_factory=dict)  # performance_targets, narrative_changes
     warnings: list[Warning_] = field(default_factory=list)
 
     @property

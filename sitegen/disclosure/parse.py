@@ -8,6 +8,8 @@ from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
 from . import template
 from .model import Disclosure, ParseError, Source, Table, Warning_
+from .narrative import clean_lines, narrative_changes, unit_facts
+from .performance import read_performance
 from .tables import read_tables
 
 _UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称)\s*[:：]\s*(\S+)")
@@ -82,6 +84,12 @@ def parse_document(doc: Document) -> Disclosure:
         if resource not in tables:
             disclosure.warnings.append(Warning_(f"table not found: {resource}"))
     disclosure.tables = tables
+    lines = clean_lines(doc)
+    disclosure.unit.update(unit_facts(lines, disclosure.warnings))
+    disclosure.records["narrative_changes"] = narrative_changes(
+        lines, {name: t.rows for name, t in tables.items()}, disclosure.warnings
+    )
+    disclosure.records["performance_targets"] = read_performance(doc, disclosure.warnings)
     return disclosure
 
 

@@ -37,6 +37,12 @@ def safe_id(value: str) -> str:
     return re.sub(r"-{2,}", "-", slug)[:80] or "unit"
 
 
+def _json_number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+    raise TypeError(type(value).__name__)
+
+
 def build_time() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
@@ -95,14 +101,10 @@ def package_dir(out: Path, unit_id: str, year: int | None, kind: str) -> Path:
     return Path(out) / safe_id(unit_id) / f"{year or 'unknown'}-{kind}"
 
 
-def extra_rows(disclosure: Disclosure, name: str) -> list[dict]:
-    return disclosure.unit.get("_" + name, []) if isinstance(disclosure.unit.get("_" + name), list) else []
-
-
 def descriptor(disclosure: Disclosure, unit_id: str, resources: list[dict], meta: dict) -> dict:
     year = disclosure.year
     kind_cn = "决算" if disclosure.kind == "final" else "预算"
-    unit = {k: v for k, v in disclosure.unit.items() if not k.startswith("_")}
+    unit = json.loads(json.dumps(disclosure.unit, default=_json_number))
     if meta.get("region"):
         unit["region"] = meta["region"]
     source_name = Path(disclosure.source.path).name
@@ -167,7 +169,7 @@ def write_package(
         resources = []
         for res in list(TABLE_RESOURCES) + [BY_NAME["performance_targets"], BY_NAME["narrative_changes"]]:
             table = disclosure.tables.get(res.name)
-            rows = table.rows if table else extra_rows(disclosure, res.name)
+            rows = table.rows if table else disclosure.records.get(res.name, [])
             data = csv_bytes(res, rows, res.per_row_page)
             (tmp / f"{res.name}.csv").write_bytes(data)
             resources.append(resource_descriptor(res, table, data))
