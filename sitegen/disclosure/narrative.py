@@ -235,7 +235,7 @@ def _three_public(text: str) -> list[Row]:
             "reason": "",
         })
     amounts = {}
-    for key, label in _THREE:
+    for key, _label in _THREE:
         ma = re.search(key + r"[^0-9，,。；]*?" + NUM + r"万元", head)
         amounts[key] = dec(ma.group(1)) if ma else None
     found = []
@@ -310,7 +310,44 @@ def unit_facts(lines: list[str], warnings: list[Warning_]) -> dict:
         y, mo, d = dates[-1].groups()
         facts["published_on"] = f"{y}-{int(mo):02d}-{int(d):02d}"
     facts["other"] = _other_facts(part(lines, "三"))
+    projects = project_descriptions(lines)
+    if projects:
+        facts["projects"] = projects
     return facts
+
+
+_PROJECT_KEYS = {
+    "政策依据": "policy_basis", "预算安排规模": "scale", "安排规模": "scale", "承担单位": "undertaker",
+    "实施单位": "undertaker", "资金分配": "allocation", "执行时间": "period", "资金来源": "funding_source",
+    "补贴标准": "subsidy_standard", "补贴范围": "subsidy_scope", "补贴人数": "beneficiaries", "绩效目标": "targets",
+}
+
+
+_PROJECT_LABEL = re.compile(
+    r"(设立的政策依据|政策依据|预算安排规模|安排规模|项目承担单位|承担单位|实施单位|资金分配情况|资金执行时间|"
+    r"执行时间|资金来源|补贴标准|补贴范围|补贴人数|补贴对象|绩效目标)[:：]"
+)
+
+
+def project_descriptions(lines: list[str]) -> list[dict]:
+    """第三部分 七: one dict per project (name, policy basis, scale, allocation, period, …)."""
+    body = _chapter(chapters(part(lines, "三")), "项目支出")
+    chunks = re.split(r"(?:[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．])?\s*项目名称[:：]", body)[1:]
+    projects = []
+    for chunk in chunks:
+        chunk = re.sub(r"(?:[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．])$", "", chunk)
+        marks = list(_PROJECT_LABEL.finditer(chunk))
+        name_end = marks[0].start() if marks else len(chunk)
+        project: dict = {"name": chunk[:name_end].strip("。；; ")}
+        for k, m in enumerate(marks):
+            end = marks[k + 1].start() if k + 1 < len(marks) else len(chunk)
+            label = m.group(1)
+            key = next((v for kw, v in _PROJECT_KEYS.items() if kw in label), None)
+            value = chunk[m.end():end].strip("。；; ")
+            if key and key not in project:
+                project[key] = value
+        projects.append(project)
+    return [p for p in projects if p["name"]]
 
 
 def _num(pattern: str, text: str, cast=Decimal):
