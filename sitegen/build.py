@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import time
 import tomllib
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import PARSER_VERSION
+from . import parser_version
 from .audit import audit_disclosure
 from .disclosure import Disclosure, ParseError, parse_document
+from .executors import run_dask, run_local
 from .extract import SUFFIXES, ExtractError, read_document
 from .extract.pdf import file_sha256
-from .package.writer import package_dir, safe_id, slugify, write_package
+from .package.writer import clean_stale, package_dir, safe_id, slugify, write_package
 
 MAX_PAGES = 400
 
@@ -33,6 +34,7 @@ class Outcome:
 @dataclass
 class BuildReport:
     packages: list[Path] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     tables: int = 0
@@ -70,15 +72,15 @@ def file_meta(metadata: dict, path: Path, content: Path) -> dict:
     return meta
 
 
-def parse_file(path: str) -> Disclosure:
+def parse_file(path: str, max_pages: int | None = MAX_PAGES) -> Disclosure:
     """Read and parse one source file (runs in a worker process)."""
-    return parse_document(read_document(path, max_pages=MAX_PAGES))
+    return parse_document(read_document(path, max_pages=max_pages))
 
 
-def _worker(path: str) -> tuple[str, Disclosure | None, str | None, float]:
+def _worker(path: str, max_pages: int | None = MAX_PAGES) -> tuple[str, Disclosure | None, str | None, float]:
     start = time.perf_counter()
     try:
-        return path, parse_file(path), None, time.perf_counter() - start
+        return path, parse_file(path, max_pages), None, time.perf_counter() - start
     except (ExtractError, ParseError) as exc:
         return path, None, str(exc), time.perf_counter() - start
     except Exception as exc:  # never let one file stop the build
@@ -92,7 +94,7 @@ class Cache:
         self.root = Path(root) if root else None
 
     def _path(self, sha: str) -> Path | None:
-        return self.root / f"{sha}-{PARSER_VERSION}.pickle" if self.root else None
+        return self.root / f"{sha}-{parser_version()}.pickle" if self.root else None
 
     def get(self, sha: str) -> Disclosure | None:
         path = self._path(sha)
@@ -120,6 +122,11 @@ def parse_many(
     jobs: int | None = None,
     cache: Cache | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    timeout: float | None = 300,
+    memory_mb: int | None = 4096,
+    max_pages: int | None = MAX_PAGES,
 ) -> list[Outcome]:
     """Parse files in parallel; cached results are reused. Order follows `paths`."""
     paths = list(paths)
@@ -136,21 +143,24 @@ def parse_many(
                 progress(outcomes[path])
         else:
             todo.append(path)
-    jobs = jobs or os.cpu_count() or 1
+
+    def collect(result) -> None:
+        _collect(result, outcomes, cache, progress)
+
     if todo:
-        if jobs == 1 or len(todo) == 1:
-            results = (_worker(str(p)) for p in todo)
-            for result in results:
-                _collect(result, outcomes, cache, progress)
+        names = [str(p) for p in todo]
+        task = functools.partial(_worker, max_pages=max_pages)
+        if executor == "dask":
+            run_dask(task, names, collect, scheduler)
+        elif executor == "inline":
+            for name in names:
+                collect(task(name))
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-                futures = [pool.submit(_worker, str(p)) for p in todo]
-                for future in as_completed(futures):
-                    _collect(future.result(), outcomes, cache, progress)
+            run_local(task, names, collect, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
     return [outcomes[p] for p in paths]
 
 
-def _collect(result, outcomes, cache: Cache, progress) -> None:
+def _collect(result, outcomes: dict[Path, Outcome], cache: Cache, progress) -> None:
     path_s, disclosure, error, seconds = result
     path = Path(path_s)
     outcome = Outcome(path, disclosure, error, seconds)
@@ -168,6 +178,7 @@ def unit_id_for(disclosure: Disclosure, meta: dict) -> str:
 def write_packages(outcomes: list[Outcome], out: Path, content: Path, report: BuildReport) -> dict[Path, Path]:
     """Write each parsed disclosure's package; return {package folder: source file}."""
     metadata = load_metadata(content)
+    clean_stale(out)
     claimed: dict[Path, Path] = {}
     for outcome in outcomes:
         if outcome.error:
@@ -188,9 +199,11 @@ def write_packages(outcomes: list[Outcome], out: Path, content: Path, report: Bu
             continue
         claimed[target] = outcome.path
         findings, checks_run = audit_disclosure(disclosure)
-        write_package(disclosure, out, unit_id, meta, audit=([f.to_dict() for f in findings], checks_run))
+        _, changed = write_package(disclosure, out, unit_id, meta, audit=([f.to_dict() for f in findings], checks_run))
         report.findings += len(findings)
         report.packages.append(target)
+        if changed:
+            report.changed.append(target)
         report.tables += sum(1 for t in disclosure.tables.values())
         report.warnings.extend(f"{outcome.path.name}: {w}" for w in disclosure.warnings)
     return claimed

@@ -17,7 +17,7 @@ from . import __version__
 from .build import BuildReport, Cache, discover, load_metadata, parse_many, write_packages
 from .extract import SUFFIXES
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _progress(total: int, label: str):
@@ -42,7 +42,25 @@ def cli() -> None:
     """Turn budget disclosures (部门预算公开) into open data packages and a static site."""
 
 
-def _parse_with_progress(paths: list[Path], jobs: int | None, cache: Cache, verbose: bool, label: str):
+def parse_options(f):
+    """Options shared by parse and build: where and how each file is parsed."""
+    options = [
+        click.option("--jobs", "-j", type=int, default=None, help="Parallel workers (default: all cores)."),
+        click.option("--executor", type=click.Choice(["local", "dask", "inline"]), default="local",
+                     show_default=True, help="local worker processes, a Dask cluster, or in-process."),
+        click.option("--scheduler", default=None, help="Dask scheduler address (default: a local cluster)."),
+        click.option("--timeout", type=float, default=300, show_default=True, help="Seconds allowed per file."),
+        click.option("--max-memory", type=int, default=4096, show_default=True, help="MB allowed per file."),
+        click.option("--max-pages", type=int, default=400, show_default=True, help="Refuse longer files."),
+        click.option("--verbose", "-v", is_flag=True, help="Per-file timing and every warning."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _parse_with_progress(paths: list[Path], cache: Cache, label: str, jobs=None, executor="local",
+                         scheduler=None, timeout=300, max_memory=4096, max_pages=400, verbose=False):
     with _progress(len(paths), label) as progress:
         task = progress.add_task(label, total=len(paths))
 
@@ -52,16 +70,16 @@ def _parse_with_progress(paths: list[Path], jobs: int | None, cache: Cache, verb
                 state = "cached" if outcome.cached else f"{outcome.seconds:.2f}s"
                 console.print(f"  {outcome.path} ({state})")
 
-        return parse_many(paths, jobs=jobs, cache=cache, progress=tick)
+        return parse_many(paths, jobs=jobs, cache=cache, progress=tick, executor=executor,
+                          scheduler=scheduler, timeout=timeout, memory_mb=max_memory, max_pages=max_pages)
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", "out", default="datapackages", show_default=True, type=click.Path(), help="Where packages go.")
 @click.option("--content", default=None, type=click.Path(), help="Folder holding metadata.toml (default: common parent).")
-@click.option("--jobs", "-j", type=int, default=None, help="Parallel workers (default: all cores).")
-@click.option("--verbose", "-v", is_flag=True, help="Per-file timing and every warning.")
-def parse(files: tuple[str, ...], out: str, content: str | None, jobs: int | None, verbose: bool) -> None:
+@parse_options
+def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, **run) -> None:
     """Parse disclosures (PDF) into data packages; print each package path written."""
     paths = _expand(files)
     bad = [p for p in paths if p.suffix.lower() not in SUFFIXES]
@@ -69,7 +87,7 @@ def parse(files: tuple[str, ...], out: str, content: str | None, jobs: int | Non
         console.print(f"[red]error[/red] {p}: unsupported file type")
     paths = [p for p in paths if p not in bad]
     content_dir = Path(content) if content else (paths[0].parent if paths else Path("."))
-    outcomes = _parse_with_progress(paths, jobs, Cache(None), verbose, "parsing")
+    outcomes = _parse_with_progress(paths, Cache(None), "parsing", verbose=verbose, **run)
     report = BuildReport()
     write_packages(outcomes, Path(out), content_dir, report)
     for pkg in report.packages:
@@ -146,12 +164,11 @@ def validate(dirs: tuple[str, ...], as_json: bool, strict: bool) -> None:
 @click.option("--data", "data", default="datapackages", show_default=True, type=click.Path(), help="Where packages go.")
 @click.option("--out", "out", default="_site", show_default=True, type=click.Path(), help="Where the site goes.")
 @click.option("--templates", default=None, type=click.Path(exists=True), help="Template folder.")
-@click.option("--jobs", "-j", type=int, default=None, help="Parallel workers (default: all cores).")
 @click.option("--cache", "cache_dir", default=".sitegen-cache", show_default=True, help="Parse cache folder ('' for none).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file fails.")
-@click.option("--verbose", "-v", is_flag=True, help="Per-file timing and every warning.")
-def build(content: str, data: str, out: str, templates: str | None, jobs: int | None,
-          cache_dir: str, strict: bool, verbose: bool) -> None:
+@parse_options
+def build(content: str, data: str, out: str, templates: str | None, cache_dir: str, strict: bool,
+          verbose: bool, **run) -> None:
     """Build everything: content/ → datapackages/ → static site in _site/."""
     from .site.render import render_site
 
@@ -162,10 +179,11 @@ def build(content: str, data: str, out: str, templates: str | None, jobs: int | 
         sys.exit(2)
     load_metadata(content_dir)  # fail early on a broken metadata file
     paths = discover(content_dir)
-    outcomes = _parse_with_progress(paths, jobs, Cache(Path(cache_dir) if cache_dir else None), verbose, "parsing")
+    outcomes = _parse_with_progress(paths, Cache(Path(cache_dir) if cache_dir else None), "parsing",
+                                    verbose=verbose, **run)
     report = BuildReport()
     sources = write_packages(outcomes, Path(data), content_dir, report)
-    pages = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
+    site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
     report.seconds = time.perf_counter() - start
     for e in report.errors:
         console.print(f"[red]error[/red] {e}")
@@ -177,7 +195,8 @@ def build(content: str, data: str, out: str, templates: str | None, jobs: int | 
         f"[bold]built[/bold] {len(report.packages)} disclosures "
         f"({cached} from cache), {report.tables} tables, {report.findings} findings, "
         f"{len(report.warnings)} warnings, {len(report.errors)} errors, "
-        f"{len(pages)} pages in {report.seconds:.1f}s → {out}/index.html"
+        f"{len(site.pages)} pages ({len(site.rendered)} rendered, {len(site.reused)} unchanged) "
+        f"in {report.seconds:.1f}s → {out}/index.html"
     )
     if strict and report.errors:
         sys.exit(1)

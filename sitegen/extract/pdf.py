@@ -55,12 +55,12 @@ def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
     sha = file_sha256(path)
     try:
         pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ExtractError(str(path), "the PDF is encrypted (password protected)") from None
-    except PDFSyntaxError as exc:
-        raise ExtractError(str(path), f"not a readable PDF ({exc})") from None
-    except Exception as exc:  # pdfminer raises many types on broken files
-        raise ExtractError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # pdfminer raises many types on broken files; pdfplumber wraps them
+        inner = [exc, *exc.args, exc.__context__]
+        if any(isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) for e in inner):
+            raise ExtractError(str(path), "the PDF is encrypted (password protected); decrypt it first") from None
+        detail = next((e for e in inner if isinstance(e, PDFSyntaxError)), exc)
+        raise ExtractError(str(path), f"not a readable PDF ({type(detail).__name__}: {detail})") from None
     pages: list[Page] = []
     try:
         with pdf:

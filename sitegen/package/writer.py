@@ -159,31 +159,67 @@ def write_package(
     unit_id: str,
     meta: dict | None = None,
     audit: tuple[list[dict], int] | None = None,
-) -> Path:
-    """Write the package to out/<unit-id>/<year>-<kind>/ atomically; return its folder."""
+) -> tuple[Path, bool]:
+    """Write the package to out/<unit-id>/<year>-<kind>/ atomically.
+
+    Returns (folder, changed). An unchanged package is left untouched (same bytes, same
+    `created`), so rebuilds are incremental and reproducible.
+    """
     meta = meta or {}
     target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
+    files: dict[str, bytes] = {}
+    resources = []
+    for res in list(TABLE_RESOURCES) + [BY_NAME["performance_targets"], BY_NAME["narrative_changes"]]:
+        table = disclosure.tables.get(res.name)
+        rows = table.rows if table else disclosure.records.get(res.name, [])
+        data = csv_bytes(res, rows, res.per_row_page)
+        files[f"{res.name}.csv"] = data
+        resources.append(resource_descriptor(res, table, data))
+    if audit is not None:
+        data = audit_bytes(*audit)
+        files["audit.json"] = data
+        resources.append(audit_descriptor(data))
+    dp = descriptor(disclosure, unit_id, resources, meta)
+    old = _existing(target)
+    if old is not None and old.get("created"):
+        if {**dp, "created": old["created"]} == old and _same_files(target, files):
+            return target, False
+    files["datapackage.json"] = (json.dumps(dp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
     try:
-        resources = []
-        for res in list(TABLE_RESOURCES) + [BY_NAME["performance_targets"], BY_NAME["narrative_changes"]]:
-            table = disclosure.tables.get(res.name)
-            rows = table.rows if table else disclosure.records.get(res.name, [])
-            data = csv_bytes(res, rows, res.per_row_page)
-            (tmp / f"{res.name}.csv").write_bytes(data)
-            resources.append(resource_descriptor(res, table, data))
-        if audit is not None:
-            data = audit_bytes(*audit)
-            (tmp / "audit.json").write_bytes(data)
-            resources.append(audit_descriptor(data))
-        dp = descriptor(disclosure, unit_id, resources, meta)
-        (tmp / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
         swap_in(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return target
+    return target, True
+
+
+def _existing(target: Path) -> dict | None:
+    try:
+        return json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _same_files(target: Path, files: dict[str, bytes]) -> bool:
+    present = {p.name for p in target.iterdir() if p.is_file()} - {"datapackage.json"}
+    if present != set(files):
+        return False
+    return all((target / name).read_bytes() == data for name, data in files.items())
+
+
+def clean_stale(out: Path) -> None:
+    """Remove temp folders an interrupted build left behind (never finished data)."""
+    out = Path(out)
+    if not out.is_dir():
+        return
+    for pattern in (".tmp-*", ".old-*", "*/.tmp-*", "*/.old-*"):
+        for path in out.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def swap_in(tmp: Path, target: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .. import __version__
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import swap_in
 from . import strings
@@ -150,53 +152,129 @@ def table_view(pkg: PackageView, name: str) -> dict:
     }
 
 
+@dataclass
+class SiteReport:
+    pages: list[Path]
+    rendered: list[str]  # unit pages rendered anew
+    reused: list[str]  # unit pages whose inputs did not change (hard-linked from the last build)
+
+
+MANIFEST = ".sitegen-manifest.json"
+
+
+def _digest_tree(root: Path) -> str:
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _fingerprint(pkg: PackageView, source: Path | None, templates_digest: str, siblings: list[str]) -> str:
+    h = hashlib.sha256(templates_digest.encode())
+    for path in sorted(pkg.folder.iterdir()):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    h.update(str(source.name if source else "").encode())
+    h.update(str(source.stat().st_size if source and source.exists() else "").encode())
+    h.update("|".join(siblings).encode())
+    return h.hexdigest()
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    for path in sorted(src.rglob("*")):
+        if path.is_file():
+            _link_or_copy(path, dst / path.relative_to(src))
+
+
+def _keep_identical(new: Path, old: Path) -> None:
+    """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime)."""
+    if old.is_file() and new.is_file() and old.read_bytes() == new.read_bytes():
+        new.unlink()
+        _link_or_copy(old, new)
+
+
+def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None) -> None:
+    data_dir = page_dir / "data"
+    data_dir.mkdir(parents=True)
+    for path in sorted(pkg.folder.iterdir()):
+        if path.is_file():
+            shutil.copyfile(path, data_dir / path.name)
+    zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
+    _zip(pkg.folder, data_dir / zip_name)
+    pdf_name = None
+    if source and Path(source).exists():
+        pdf_name = "source" + Path(source).suffix.lower()
+        shutil.copyfile(source, data_dir / pdf_name)
+    tables = [table_view(pkg, r.name) for r in TABLE_RESOURCES]
+    html = env.get_template("disclosure.html").render(
+        pkg=pkg,
+        unit=pkg.unit,
+        tables=tables,
+        resources=pkg.descriptor.get("resources", []),
+        zip_name=zip_name,
+        pdf_name=pdf_name,
+        findings=pkg.findings(),
+        root="../../",
+    )
+    (page_dir / "index.html").write_text(html, encoding="utf-8")
+
+
 def render_site(
     packages_root: Path,
     out: Path,
     sources: dict[Path, Path] | None = None,
     templates: Path | None = None,
-) -> list[Path]:
-    """Render every package under packages_root into out/ (swapped in atomically)."""
-    sources = {Path(k).resolve(): v for k, v in (sources or {}).items()}
+) -> SiteReport:
+    """Render every package under packages_root into out/, swapped in atomically.
+
+    Unit pages whose inputs (package files, source, templates, sibling years) did not change
+    since the last build are hard-linked from it instead of rendered again.
+    """
+    sources = {Path(k).resolve(): Path(v) for k, v in (sources or {}).items()}
     templates = templates or default_templates()
     env = environment(templates)
     views = load_packages(packages_root)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        old_manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        old_manifest = {}
+    templates_digest = _digest_tree(templates)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    written: list[Path] = []
+    report = SiteReport([], [], [])
     try:
         static = templates / "static"
         if static.exists():
             shutil.copytree(static, tmp / "static")
         (tmp / ".nojekyll").write_text("")
+        manifest: dict[str, str] = {}
+        by_unit: dict[str, list[str]] = {}
         for pkg in views:
-            page_dir = tmp / pkg.unit_id / pkg.slug
-            data_dir = page_dir / "data"
-            data_dir.mkdir(parents=True)
-            for path in sorted(pkg.folder.iterdir()):
-                if path.is_file():
-                    shutil.copy2(path, data_dir / path.name)
-            zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
-            _zip(pkg.folder, data_dir / zip_name)
+            by_unit.setdefault(pkg.unit_id, []).append(pkg.slug)
+        for pkg in views:
+            rel = f"{pkg.unit_id}/{pkg.slug}"
             source = sources.get(pkg.folder.resolve())
-            pdf_name = None
-            if source and Path(source).exists():
-                pdf_name = "source" + Path(source).suffix.lower()
-                shutil.copyfile(source, data_dir / pdf_name)
-            tables = [table_view(pkg, r.name) for r in TABLE_RESOURCES]
-            html = env.get_template("disclosure.html").render(
-                pkg=pkg,
-                unit=pkg.unit,
-                tables=tables,
-                resources=pkg.descriptor.get("resources", []),
-                zip_name=zip_name,
-                pdf_name=pdf_name,
-                findings=pkg.findings(),
-                root="../../",
-            )
-            (page_dir / "index.html").write_text(html, encoding="utf-8")
-            written.append(page_dir / "index.html")
+            fp = _fingerprint(pkg, source, templates_digest, by_unit[pkg.unit_id])
+            manifest[rel] = fp
+            if old_manifest.get(rel) == fp and (out / rel / "index.html").exists():
+                _link_tree(out / rel, tmp / rel)
+                report.reused.append(rel)
+            else:
+                _render_unit(env, pkg, tmp / rel, source)
+                report.rendered.append(rel)
+            report.pages.append(out / rel / "index.html")
         rows = [
             {
                 "pkg": pkg,
@@ -221,12 +299,12 @@ def render_site(
             rate = f"{(checks - errors) / checks:.1%}" if checks else ""
             quality.append({**r, "checks": checks, "errors": errors, "warnings": len(audit["findings"]) - errors, "rate": rate})
         (tmp / "quality.html").write_text(env.get_template("quality.html").render(rows=quality, root=""), encoding="utf-8")
-        written.append(tmp / "index.html")
-        for path in tmp.rglob("*"):
-            if path.is_file():
-                os.utime(path, (0, 0)) if os.environ.get("SOURCE_DATE_EPOCH") else None
+        report.pages += [out / "index.html", out / "quality.html"]
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        for path in [tmp / "index.html", tmp / "quality.html", tmp / MANIFEST, *(tmp / "static").rglob("*")]:
+            _keep_identical(path, out / path.relative_to(tmp))
         swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return [out / p.relative_to(tmp) for p in written]
+    return report
