@@ -14,7 +14,6 @@ from .tables import read_tables
 
 _UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称)\s*[:：]\s*(\S+)")
 _YEAR_KIND = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?\s*\S{0,12}?(预算|决算)")
-_EMPTY_NOTE = re.compile(r"[^。；;]*?([^，,。；;]{2,40}?表)\s*为空表。?")
 
 
 def _find_unit_name(doc: Document) -> str:
@@ -49,11 +48,19 @@ def _empty_table_notes(doc: Document) -> dict[str, str]:
     """Sentences like '…政府性基金预算支出情况表为空表。' keyed by resource."""
     text = "".join(line.strip() for page in doc.pages for line in page.lines)
     notes: dict[str, str] = {}
-    for m in _EMPTY_NOTE.finditer(text):
-        resource = template.title_resource(m.group(1))
-        sentence = re.sub(r"^\s*(备注|注)\s*[:：]", "", m.group(0)).strip()
-        if resource and resource not in notes:
-            notes[resource] = sentence
+    at = text.find("为空表")
+    while at != -1:
+        start = max(text.rfind(ch, 0, at) for ch in "。；;") + 1
+        sentence_end = text.find("。", at)
+        sentence = text[start:sentence_end + 1 if sentence_end != -1 else at + 3]
+        before = text[max(start, at - 40):at]
+        for k in range(len(before)):
+            resource = template.title_resource(before[k:])
+            if resource:
+                if resource not in notes:
+                    notes[resource] = re.sub(r"^\s*(备注|注)\s*[:：]", "", sentence).strip()
+                break
+        at = text.find("为空表", at + 3)
     return notes
 
 

@@ -23,8 +23,22 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _dedupe(plumb_page):
+    """Drop characters drawn twice at the same spot (fake bold in CJK PDFs); cheap when none are."""
+    seen: set[tuple] = set()
+    doubled: set[int] = set()
+    for ch in plumb_page.chars:
+        key = (ch["text"], round(ch["x0"]), round(ch["top"]))
+        if key in seen:
+            doubled.add(id(ch))
+        seen.add(key)
+    if not doubled:
+        return plumb_page
+    return plumb_page.filter(lambda obj: id(obj) not in doubled)
+
+
 def _page(plumb_page, number: int) -> Page:
-    page = plumb_page.dedupe_chars()
+    page = _dedupe(plumb_page)
     raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
     words = [
         Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
