@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,8 +17,8 @@ from .. import __version__
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import swap_in
 from . import strings
-
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+from .downloads import dictionary, write_combined, write_xlsx, write_zip
+from .views import PackageView, load_packages, money
 
 
 def default_templates() -> Path:
@@ -28,89 +26,6 @@ def default_templates() -> Path:
     if (here / "base.html").exists():
         return here
     return Path(__file__).resolve().parents[2] / "templates"
-
-
-@dataclass
-class PackageView:
-    """What a page needs of one package."""
-
-    folder: Path
-    descriptor: dict
-    unit_id: str
-    slug: str  # "<year>-<kind>"
-
-    @property
-    def url(self) -> str:
-        return f"{self.unit_id}/{self.slug}/"
-
-    @property
-    def unit(self) -> dict:
-        return self.descriptor.get("unit", {})
-
-    def audit(self) -> dict:
-        path = self.folder / "audit.json"
-        if not path.exists():
-            return {"checks_run": 0, "findings": []}
-        return json.loads(path.read_text(encoding="utf-8"))
-
-    def findings(self) -> list[dict]:
-        return self.audit().get("findings", [])
-
-    def rows(self, name: str) -> list[dict]:
-        path = self.folder / f"{name}.csv"
-        if not path.exists():
-            return []
-        with open(path, encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
-
-    def resource(self, name: str) -> dict | None:
-        return next((r for r in self.descriptor.get("resources", []) if r["name"] == name), None)
-
-    def wan(self, name: str, value: str) -> str:
-        """A printed amount in 万元: 元 tables shift the decimal point exactly."""
-        res = self.resource(name) or {}
-        if not value or res.get("unit") != "元":
-            return value
-        try:
-            return format(Decimal(value).scaleb(-4).normalize(), "f")
-        except InvalidOperation:
-            return value
-
-    def total(self, name: str, column: str) -> str:
-        """The total row's value, in 万元."""
-        for row in self.rows(name):
-            if row.get("level") == "0" and row.get(column):
-                return self.wan(name, row[column])
-        return ""
-
-    def summary_total(self) -> str:
-        """收支总预算 (表1's income total), in 万元."""
-        for row in self.rows("income_expenditure_summary"):
-            if row["side"] == "income" and "总计" in row["item"]:
-                return self.wan("income_expenditure_summary", row["amount"])
-        return ""
-
-
-def load_packages(root: Path) -> list[PackageView]:
-    views = []
-    for dp in sorted(Path(root).glob("*/*/datapackage.json")):
-        try:
-            descriptor = json.loads(dp.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        views.append(PackageView(dp.parent, descriptor, dp.parent.parent.name, dp.parent.name))
-    return views
-
-
-def money(value: str) -> str:
-    """Thousands separators for display; the printed decimals are kept."""
-    if value in ("", None):
-        return ""
-    try:
-        d = Decimal(value)
-    except InvalidOperation:
-        return value
-    return f"{d:,}"
 
 
 def environment(templates: Path) -> Environment:
@@ -123,15 +38,6 @@ def environment(templates: Path) -> Environment:
     env.filters["money"] = money
     env.globals["t"] = strings.ZH
     return env
-
-
-def _zip(folder: Path, target: Path) -> None:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.iterdir()):
-            if path.is_file():
-                info = zipfile.ZipInfo(f"{folder.parent.name}-{folder.name}/{path.name}", ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes())
 
 
 def table_view(pkg: PackageView, name: str) -> dict:
@@ -204,30 +110,89 @@ def _keep_identical(new: Path, old: Path) -> None:
         _link_or_copy(old, new)
 
 
-def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None) -> None:
+def _chart(title: str, items: list[tuple[str, Decimal]], unit: str = "万元") -> dict | None:
+    """A horizontal bar chart drawn as SVG at build time (no JavaScript needed)."""
+    items = [(label, value) for label, value in items if value is not None]
+    if not items:
+        return None
+    top = max((abs(v) for _, v in items), default=Decimal(1)) or Decimal(1)
+    bars = [{"label": label, "value": value, "width": float(abs(value) / top) * 100} for label, value in items]
+    return {"title": title, "unit": unit, "bars": bars, "height": 26 * len(bars) + 8}
+
+
+def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
+    charts = [
+        _chart("支出功能分类（类）", pkg.series("expenditure_summary", 1)),
+        _chart("支出功能分类（款）", pkg.series("expenditure_summary", 2)),
+        _chart("基本支出与项目支出", pkg.basic_project()),
+        _chart("基本支出经济分类（类）", pkg.series("general_basic_expenditure", 1)),
+        _chart("“三公”经费构成", pkg.three_public_series()),
+    ]
+    return {
+        "tables": [table_view(pkg, r.name) for r in TABLE_RESOURCES],
+        "charts": [c for c in charts if c],
+        "changes": pkg.rows("narrative_changes"),
+        "targets": pkg.rows("performance_targets"),
+        "siblings": sorted(siblings, key=lambda p: p.slug),
+    }
+
+
+def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None,
+                 siblings: list[PackageView]) -> None:
     data_dir = page_dir / "data"
     data_dir.mkdir(parents=True)
     for path in sorted(pkg.folder.iterdir()):
         if path.is_file():
             shutil.copyfile(path, data_dir / path.name)
     zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
-    _zip(pkg.folder, data_dir / zip_name)
+    write_zip(pkg.folder, data_dir / zip_name, f"{pkg.unit_id}-{pkg.slug}")
+    xlsx_name = f"{pkg.unit_id}-{pkg.slug}.xlsx"
+    write_xlsx(pkg, data_dir / xlsx_name)
     pdf_name = None
     if source and Path(source).exists():
         pdf_name = "source" + Path(source).suffix.lower()
         shutil.copyfile(source, data_dir / pdf_name)
-    tables = [table_view(pkg, r.name) for r in TABLE_RESOURCES]
     html = env.get_template("disclosure.html").render(
         pkg=pkg,
         unit=pkg.unit,
-        tables=tables,
         resources=pkg.descriptor.get("resources", []),
         zip_name=zip_name,
+        xlsx_name=xlsx_name,
         pdf_name=pdf_name,
         findings=pkg.findings(),
         root="../../",
+        **unit_context(pkg, siblings),
     )
     (page_dir / "index.html").write_text(html, encoding="utf-8")
+
+
+def _summary_row(pkg: PackageView) -> dict:
+    total = pkg.summary_total()
+    project = pkg.total("expenditure_summary", "project")
+    staff = pkg.staff()
+    share = per_staff = ""
+    try:
+        if total and project and Decimal(total):
+            share = f"{Decimal(project) / Decimal(total):.1%}"
+        if total and staff:
+            per_staff = f"{Decimal(total) / staff:.2f}"
+    except InvalidOperation:
+        pass
+    return {
+        "pkg": pkg,
+        "name": pkg.unit.get("name", ""),
+        "region": pkg.unit.get("region", ""),
+        "year": pkg.unit.get("year") or "",
+        "kind": pkg.unit.get("kind", ""),
+        "total": total,
+        "basic": pkg.total("expenditure_summary", "basic"),
+        "project": project,
+        "three_public": pkg.three_public(),
+        "staff": staff or "",
+        "project_share": share,
+        "per_staff": per_staff,
+        "findings": len(pkg.findings()),
+    }
 
 
 def render_site(
@@ -272,25 +237,19 @@ def render_site(
                 _link_tree(out / rel, tmp / rel)
                 report.reused.append(rel)
             else:
-                _render_unit(env, pkg, tmp / rel, source)
+                siblings = [v for v in views if v.unit_id == pkg.unit_id and v.slug != pkg.slug]
+                _render_unit(env, pkg, tmp / rel, source, siblings)
                 report.rendered.append(rel)
             report.pages.append(out / rel / "index.html")
-        rows = [
-            {
-                "pkg": pkg,
-                "name": pkg.unit.get("name", ""),
-                "region": pkg.unit.get("region", ""),
-                "year": pkg.unit.get("year") or "",
-                "kind": pkg.unit.get("kind", ""),
-                "total": pkg.summary_total(),
-                "basic": pkg.total("expenditure_summary", "basic"),
-                "project": pkg.total("expenditure_summary", "project"),
-                "findings": len(pkg.findings()),
-            }
-            for pkg in views
-        ]
-        rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
-        (tmp / "index.html").write_text(env.get_template("index.html").render(rows=rows, root=""), encoding="utf-8")
+        rows = sorted((_summary_row(pkg) for pkg in views), key=lambda r: (str(r["name"]), str(r["year"])))
+        years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)
+        regions = sorted({r["region"] for r in rows if r["region"]})
+        headline = {
+            "units": len({r["pkg"].unit_id for r in rows}),
+            "disclosures": len(rows),
+            "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
+            "findings": sum(r["findings"] for r in rows),
+        }
         quality = []
         for r in rows:
             audit = r["pkg"].audit()
@@ -298,11 +257,27 @@ def render_site(
             checks = audit.get("checks_run", 0)
             rate = f"{(checks - errors) / checks:.1%}" if checks else ""
             quality.append({**r, "checks": checks, "errors": errors, "warnings": len(audit["findings"]) - errors, "rate": rate})
-        (tmp / "quality.html").write_text(env.get_template("quality.html").render(rows=quality, root=""), encoding="utf-8")
-        report.pages += [out / "index.html", out / "quality.html"]
+        combined = write_combined(views, tmp / "data" / "combined")
+        pages = {
+            "index.html": env.get_template("index.html").render(rows=rows, years=years, regions=regions,
+                                                                headline=headline, root=""),
+            "quality.html": env.get_template("quality.html").render(rows=quality, root=""),
+            "compare.html": env.get_template("compare.html").render(
+                by_year={y: [r for r in rows if str(r["year"]) == y] for y in years}, root=""),
+            "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
+            "dictionary.html": env.get_template("dictionary.html").render(resources=dictionary(), root=""),
+        }
+        search = [{"name": r["name"], "region": r["region"], "year": r["year"], "url": r["pkg"].url + "index.html",
+                   "projects": sorted({row.get("project_name", "") for row in r["pkg"].rows("general_project_expenditure")} - {""})}
+                  for r in rows]
+        (tmp / "search-index.json").write_text(json.dumps(search, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        for name, html in pages.items():
+            (tmp / name).write_text(html, encoding="utf-8")
+            report.pages.append(out / name)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        for path in [tmp / "index.html", tmp / "quality.html", tmp / MANIFEST, *(tmp / "static").rglob("*")]:
-            _keep_identical(path, out / path.relative_to(tmp))
+        for path in [*tmp.glob("*.*"), *(tmp / "static").rglob("*"), *(tmp / "data" / "combined").rglob("*")]:
+            if path.is_file():
+                _keep_identical(path, out / path.relative_to(tmp))
         swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,148 @@
+"""Downloads beside the pages: package ZIPs, XLSX workbooks, combined all-unit datasets."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
+from ..package.writer import build_time, schema
+from .views import PackageView
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def write_zip(folder: Path, target: Path, prefix: str) -> None:
+    """The package folder as a ZIP with fixed timestamps (reproducible)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                info = zipfile.ZipInfo(f"{prefix}/{path.name}", ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, path.read_bytes())
+
+
+def _number(value: str):
+    try:
+        d = Decimal(value)
+    except (InvalidOperation, TypeError):
+        return value
+    return int(d) if d == d.to_integral_value() and "." not in value else float(d)
+
+
+def write_xlsx(pkg: PackageView, target: Path) -> None:
+    """One sheet per resource; money as numbers, headers as printed (Chinese)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for res in RESOURCES:
+        rows = pkg.rows(res.name)
+        title = (pkg.resource(res.name) or {}).get("table_number") or ""
+        sheet = wb.create_sheet(f"{title} {res.title}".strip()[:31].replace("/", "-"))
+        fields = [*res.fields, SOURCE_PAGE]
+        sheet.append([f.title for f in fields])
+        for row in rows:
+            sheet.append([_number(row.get(f.name, "")) if f.type in ("number", "integer") else row.get(f.name, "")
+                          for f in fields])
+    buf = io.BytesIO()
+    wb.save(buf)
+    # openpyxl stamps the current time into docProps/core.xml: rewrite with a fixed date
+    _normalise_zip(buf.getvalue(), target)
+
+
+def _normalise_zip(data: bytes, target: Path) -> None:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                import re
+
+                content = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
+                                 rb"<dcterms:\1\2>1980-01-01T00:00:00Z<", content)
+            info = zipfile.ZipInfo(item.filename, ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(info, content)
+
+
+def _wan(value: str, unit: str) -> str:
+    """Exact decimal shift 元 → 万元."""
+    if not value or unit != "元":
+        return value
+    try:
+        return format(Decimal(value).scaleb(-4).normalize(), "f")
+    except InvalidOperation:
+        return value
+
+
+def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
+    """One CSV per resource across all packages (unit_id, year, kind first; money in 万元)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    resources = []
+    for res in RESOURCES:
+        money = {f.name for f in res.value_fields}
+        names = ["unit_id", "year", "kind", *res.field_names, SOURCE_PAGE.name]
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        for pkg in sorted(views, key=lambda p: (p.unit_id, p.slug)):
+            unit = (pkg.resource(res.name) or {}).get("unit", "万元")
+            for row in pkg.rows(res.name):
+                values = [_wan(row.get(n, ""), unit) if n in money else row.get(n, "") for n in names[3:]]
+                writer.writerow([pkg.unit_id, pkg.year, pkg.unit.get("kind", ""), *values])
+        data = buf.getvalue().encode("utf-8")
+        (folder / f"{res.name}.csv").write_bytes(data)
+        desc_schema = schema(res, "万元", True)
+        desc_schema["fields"] = [
+            {"name": "unit_id", "type": "string", "title": "单位标识"},
+            {"name": "year", "type": "integer", "title": "年度"},
+            {"name": "kind", "type": "string", "title": "类型 (budget/final)"},
+            *desc_schema["fields"],
+        ]
+        resources.append({
+            "name": res.name,
+            "path": f"{res.name}.csv",
+            "title": f"{res.title}（全部单位）",
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": len(data),
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "unit": "万元",
+            "schema": desc_schema,
+        })
+    descriptor = {
+        "profile": "data-package",
+        "name": "sitegen-combined",
+        "title": "全部单位合并数据（万元）",
+        "description": "Every published package combined, one CSV per resource; 元 converted to 万元 by an exact decimal shift.",
+        "created": build_time(),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "sources": [{"title": p.descriptor.get("title", ""), "path": f"../../{p.unit_id}/{p.slug}/data/datapackage.json"}
+                    for p in sorted(views, key=lambda p: (p.unit_id, p.slug))],
+        "resources": resources,
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return resources
+
+
+def dictionary() -> list[dict]:
+    """Every resource and field of the contract, for the data dictionary page."""
+    out = []
+    for res in RESOURCES:
+        out.append({
+            "name": res.name, "title": res.title, "title_en": res.title_en,
+            "table": f"表{res.table}" if res.table else "",
+            "fields": [*res.fields, SOURCE_PAGE],
+        })
+    return out
+
+
+__all__ = ["write_zip", "write_xlsx", "write_combined", "dictionary", "BY_NAME"]

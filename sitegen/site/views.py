@@ -1,0 +1,131 @@
+"""What pages need of a written package: rows, totals, chart series, facts."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+
+@dataclass
+class PackageView:
+    """What a page needs of one package."""
+
+    folder: Path
+    descriptor: dict
+    unit_id: str
+    slug: str  # "<year>-<kind>"
+    _rows: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"{self.unit_id}/{self.slug}/"
+
+    @property
+    def unit(self) -> dict:
+        return self.descriptor.get("unit", {})
+
+    def audit(self) -> dict:
+        if "_audit" not in self._rows:
+            path = self.folder / "audit.json"
+            self._rows["_audit"] = (json.loads(path.read_text(encoding="utf-8")) if path.exists()
+                                    else {"checks_run": 0, "findings": []})
+        return self._rows["_audit"]
+
+    def findings(self) -> list[dict]:
+        return self.audit().get("findings", [])
+
+    def rows(self, name: str) -> list[dict]:
+        if name not in self._rows:
+            path = self.folder / f"{name}.csv"
+            if not path.exists():
+                self._rows[name] = []
+            else:
+                with open(path, encoding="utf-8", newline="") as fh:
+                    self._rows[name] = list(csv.DictReader(fh))
+        return self._rows[name]
+
+    def resource(self, name: str) -> dict | None:
+        return next((r for r in self.descriptor.get("resources", []) if r["name"] == name), None)
+
+    def wan(self, name: str, value: str) -> str:
+        """A printed amount in 万元: 元 tables shift the decimal point exactly."""
+        res = self.resource(name) or {}
+        if not value or res.get("unit") != "元":
+            return value
+        try:
+            return format(Decimal(value).scaleb(-4).normalize(), "f")
+        except InvalidOperation:
+            return value
+
+    def total(self, name: str, column: str) -> str:
+        """The total row's value, in 万元."""
+        for row in self.rows(name):
+            if row.get("level") == "0" and row.get(column):
+                return self.wan(name, row[column])
+        return ""
+
+    def summary_total(self) -> str:
+        """收支总预算 (表1's income total), in 万元."""
+        for row in self.rows("income_expenditure_summary"):
+            if row["side"] == "income" and "总计" in row["item"]:
+                return self.wan("income_expenditure_summary", row["amount"])
+        return ""
+
+    @property
+    def year(self) -> str:
+        return str(self.unit.get("year") or "")
+
+    def three_public(self) -> str:
+        row = next((r for r in self.rows("three_public_expenses") if "合计" in r.get("item", "")), None)
+        return self.wan("three_public_expenses", row["total"]) if row and row.get("total") else ""
+
+    def staff(self) -> int | None:
+        staffing = self.unit.get("staffing") or {}
+        return staffing.get("actual") or staffing.get("employed")
+
+    def series(self, name: str, level: int, column: str = "total") -> list[tuple[str, Decimal]]:
+        """(label, 万元) pairs of one hierarchy level, for a chart."""
+        out = []
+        for row in self.rows(name):
+            if str(row.get("level")) == str(level) and row.get(column):
+                out.append((f"{row.get('code', '')} {row.get('name', '')}".strip(), Decimal(self.wan(name, row[column]))))
+        return out
+
+    def basic_project(self) -> list[tuple[str, Decimal]]:
+        basic, project = self.total("expenditure_summary", "basic"), self.total("expenditure_summary", "project")
+        return [(label, Decimal(v)) for label, v in (("基本支出", basic), ("项目支出", project)) if v]
+
+    def three_public_series(self) -> list[tuple[str, Decimal]]:
+        out = []
+        for row in self.rows("three_public_expenses"):
+            item = row.get("item", "")
+            if any(k in item for k in ("出国", "接待", "购置费", "运行费")) and "购置及运行" not in item:
+                out.append((item.replace("其中：", ""), Decimal(self.wan("three_public_expenses", row.get("total") or "0"))))
+        return out
+
+
+def load_packages(root: Path) -> list[PackageView]:
+    views = []
+    for dp in sorted(Path(root).glob("*/*/datapackage.json")):
+        try:
+            descriptor = json.loads(dp.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        views.append(PackageView(dp.parent, descriptor, dp.parent.parent.name, dp.parent.name))
+    return views
+
+
+def money(value: str) -> str:
+    """Thousands separators for display; the printed decimals are kept."""
+    if value in ("", None):
+        return ""
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return value
+    return f"{d:,}"
+
+
