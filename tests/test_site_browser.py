@@ -72,6 +72,35 @@ def test_home_lists_every_unit(site, browser):
     assert not errors and not foreign
 
 
+def test_search_finds_a_unit_by_chinese_substring(site, browser):
+    url, _ = site
+    page, errors, foreign = _page(browser)
+    page.goto(url)
+    page.fill("#q", "焉耆")
+    visible = page.locator("table.units tbody tr:not([hidden]) td:first-child").all_inner_texts()
+    assert visible == ["焉耆县社会保险中心"]
+    assert page.locator("#count").inner_text() == "1"
+    page.fill("#q", "")
+    page.get_by_role("button", name="收支总预算（万元）").click()
+    first = page.locator("table.units tbody tr td:first-child").first.inner_text()
+    assert first == "新疆维吾尔自治区社会保险中心"  # 3,788.76 < 7,376.85
+    assert not errors and not foreign
+
+
+def test_every_page_loads_cleanly(site, browser):
+    url, root = site
+    page, errors, foreign = _page(browser)
+    for name in ("index.html", "compare.html", "catalog.html", "dictionary.html", "quality.html"):
+        response = page.goto(url + name)
+        assert response.status == 200
+    links = page.goto(url + "catalog.html") and page.locator("a[href$='.csv'], a[href$='.json'], a[href$='.zip']")
+    for href in links.evaluate_all("els => els.map(e => e.href)"):
+        assert page.request.get(href).status == 200, href
+    combined = page.request.get(url + "data/combined/expenditure_summary.csv").text()
+    assert combined.splitlines()[0].startswith("unit_id,year,kind,code")
+    assert not errors and not foreign
+
+
 def test_unit_page_tables_and_downloads(site, browser):
     url, root = site
     page, errors, foreign = _page(browser)
@@ -82,8 +111,18 @@ def test_unit_page_tables_and_downloads(site, browser):
     assert len(sections) == 11
     total = page.locator("#expenditure_summary tr.level-0 td.num").first.inner_text()
     assert total == "3,788.76"
+    assert page.locator("#general_basic_expenditure tr.level-0 td.num").first.inner_text() == "2,105.76"
+    assert page.locator("#general_project_expenditure tr.level-0 td.num").first.inner_text() == "1,683.00"
+    assert page.locator("#fund_budget_expenditure .empty").inner_text().endswith("为空表。")
+    assert page.locator("figure.chart svg").count() >= 4
+    assert "社会保障和就业支出" in page.locator("figure.chart").first.text_content()
+    assert page.locator("#changes tbody tr").count() == 27
+    assert page.locator("#targets tbody tr").count() == 37
     links = page.locator("#downloads a").evaluate_all("els => els.map(e => e.href)")
     assert any(h.endswith(".zip") for h in links) and any(h.endswith("source.pdf") for h in links)
+    assert any(h.endswith(".xlsx") for h in links)
+    page_links = page.locator("section.table a[href*='#page=']").evaluate_all("els => els.map(e => e.href)")
+    assert page_links and all("source.pdf#page=" in h for h in page_links)
     for href in links:
         response = page.request.get(href)
         assert response.status == 200, href
@@ -107,5 +146,6 @@ def test_no_horizontal_overflow(site, browser, width, tmp_path):
 
 def test_unit_page_weight(site):
     _, root = site
-    page = next((root / "site").glob("*/2024-budget/index.html"))
-    assert page.stat().st_size + (root / "site" / "static" / "style.css").stat().st_size < 300_000
+    for page in (root / "site").glob("*/2024-budget/index.html"):
+        assets = sum(p.stat().st_size for p in (root / "site" / "static").iterdir())
+        assert page.stat().st_size + assets < 300_000

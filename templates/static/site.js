@@ -22,6 +22,8 @@
     if (count) count.textContent = shown;
   }
   [q, region, year].forEach(function (el) { if (el) el.addEventListener("input", applyFilters); });
+  var form = document.getElementById("filters");
+  if (form) form.addEventListener("submit", function (e) { e.preventDefault(); });
 
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (tbl) {
     Array.prototype.forEach.call(tbl.tHead.rows[0].cells, function (th, index) {
