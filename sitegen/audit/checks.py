@@ -110,7 +110,10 @@ ROW_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
 def check_row_sums(ctx: Context) -> Iterator[Finding]:
     """On every row, a total column equals the sum of its part columns."""
     for resource, rules in ROW_SUMS.items():
-        for row in ctx.rows(resource):
+        rows = ctx.rows(resource)
+        # a table that does not print the part columns at all (e.g. one 金额 column) has no row identity
+        rules = [(t, parts) for t, parts in rules if any(num(r.get(p)) is not None for r in rows for p in parts)]
+        for row in rows:
             for total, parts in rules:
                 values = [num(row.get(p)) for p in parts]
                 found = num(row.get(total))
@@ -131,12 +134,13 @@ HIERARCHY = ("income_summary", "expenditure_summary", "general_budget_expenditur
 
 def _value_columns(rows: list[dict]) -> list[str]:
     fixed = {"code", "class_code", "section_code", "item_code", "level", "name", "project_name", "source_page"}
-    return [k for k in (rows[0].keys() if rows else []) if k not in fixed]
+    return [k for k in (rows[0].keys() if rows else []) if k not in fixed and not k.startswith("text_")]
 
 
 def check_hierarchy(ctx: Context) -> Iterator[Finding]:
     """Each 类 = Σ its 款, each 款 = Σ its 项, each total row = Σ the 类 rows."""
-    for resource in HIERARCHY:
+    extras = [name for name, rows in ctx.tables.items() if name.startswith("extra_") and rows and "level" in rows[0]]
+    for resource in (*HIERARCHY, *extras):
         rows = ctx.rows(resource)
         columns = _value_columns(rows)
         levels = [int(r.get("level") or 0) for r in rows]

@@ -19,7 +19,10 @@ NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 CODE = re.compile(r"^\d{3,7}$")
 _INDEX_TOKEN = re.compile(r"^(※|\*|\d{1,2})$")
 _FOOTER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[-—–\s]*$")
-_META = re.compile(r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*表\s*[0-9一二三四五六七八九十]+\s*$|部门名称|单位名称)")
+_META = re.compile(
+    r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*(公开)?表\s*[0-9一二三四五六七八九十]+\s*$|^\s*公开\d+表\s*$"
+    r"|部门名称|单位名称|^\s*部门\s*[:：])"
+)
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 _NOTE = re.compile(r"^\s*(备注|注)\s*[:：]")
 
@@ -200,6 +203,33 @@ def column_at(columns: list[Column], x: float) -> int | None:
     return None
 
 
+def h_rule_cover(rules: list[Rule], top: float, bottom: float, x0: float, x1: float) -> dict[float, float]:
+    """For each horizontal rule height in [top, bottom], how much of [x0, x1] its segments cover.
+
+    Grids drawn cell by cell have one short segment per cell; joined, they still span the row.
+    """
+    by_y: dict[float, list[tuple[float, float]]] = {}
+    for r in rules:
+        if r.orientation != "h" or not (top <= r.top <= bottom):
+            continue
+        key = next((y for y in by_y if abs(y - r.top) <= 1.0), r.top)
+        by_y.setdefault(key, []).append((max(r.x0, x0), min(r.x1, x1)))
+    cover: dict[float, float] = {}
+    for y, spans in by_y.items():
+        total, end = 0.0, -1e9
+        for a, b in sorted(spans):
+            if b <= a:
+                continue
+            if a > end:
+                total += b - a
+                end = b
+            elif b > end:
+                total += b - end
+                end = b
+        cover[y] = total
+    return cover
+
+
 def group_rows(
     lines: list[list[Word]],
     rules: list[Rule],
@@ -216,11 +246,7 @@ def group_rows(
     x1 = min(columns[-1].right, max(w.x1 for line in lines for w in line))
     width = max(x1 - x0, 1)
     ys = _dedupe(
-        [
-            r.top
-            for r in rules
-            if r.orientation == "h" and top - 3 <= r.top <= bottom + 3 and (r.x1 - r.x0) >= 0.5 * width
-        ]
+        [y for y, covered in h_rule_cover(rules, top - 3, bottom + 3, x0, x1).items() if covered >= 0.5 * width]
     )
     inner = [y for y in ys if top + 1 < y < bottom - 1]
     if inner:

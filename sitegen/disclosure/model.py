@@ -35,7 +35,8 @@ class Table:
     note: str = ""  # 备注, e.g. "…为空表"
     pages: list[int] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # fields recognised in the header
-
+    fields: list[tuple[str, str]] = field(default_factory=list)  # extra tables: (value_N, printed header)
+    classification: bool = False  # extra tables: rows carry codes
 
 @dataclass
 class Source:

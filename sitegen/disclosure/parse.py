@@ -12,7 +12,7 @@ from .narrative import clean_lines, narrative_changes, unit_facts
 from .performance import read_performance
 from .tables import read_tables
 
-_UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称)\s*[:：]\s*(\S+)")
+_UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|^部门)\s*[:：]\s*(\S+)")
 _YEAR_KIND = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?\s*\S{0,12}?(预算|决算)")
 
 
@@ -36,12 +36,20 @@ def _find_unit_name(doc: Document) -> str:
 
 
 def _find_year_kind(doc: Document) -> tuple[int | None, str]:
-    for page in doc.pages[:3]:
-        for line in page.lines:
-            m = _YEAR_KIND.search(line.replace(" ", ""))
-            if m:
-                return int(m.group(1)), "final" if m.group(2) == "决算" else "budget"
-    return None, "budget"
+    """From the cover: '2025年部门预算公开'; or a year and '年度部门决算' on separate lines."""
+    head = [line.replace(" ", "") for page in doc.pages[:3] for line in page.lines][:60]
+    for line in head:
+        m = _YEAR_KIND.search(line)
+        if m:
+            return int(m.group(1)), "final" if m.group(2) == "决算" else "budget"
+    kind = next(("final" if "决算" in line else "budget" for line in head[:8] if "决算" in line or "预算" in line),
+                "budget")
+    year = next((int(line[:4]) for line in head[:8] if re.fullmatch(r"(19|20)\d\d(年度?)?", line)), None)
+    if year is None:
+        every = [line.replace(" ", "") for page in doc.pages for line in page.lines]
+        years = [int(y) for line in every for y in re.findall(r"((?:19|20)\d\d)年", line)]
+        year = max(set(years), key=years.count) if years else None
+    return year, kind
 
 
 def _empty_table_notes(doc: Document) -> dict[str, str]:

@@ -13,7 +13,8 @@ from . import template
 from .grid import Column, GridRow, read_segment, region_lines
 from .model import Row, Table, Warning_
 
-_TABLE_NO_LINE = re.compile(r"^\s*表\s*([0-9]+|[一二三四五六七八九十]+)\s*$")
+_TABLE_NO_LINE = re.compile(r"^\s*(公开)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
+_TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]+表)$")
 _HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 _BLANK = {"", "-", "—", "－", "--", "——", "/"}
 
@@ -28,15 +29,30 @@ class Title:
     number: str
 
 
+def _looks_like_title(text: str, height: float, median: float) -> bool:
+    """A short line ending in 表, printed larger than the body text: a table title."""
+    t = template.norm(text)
+    t = re.sub(r"\([^()]*\)$", "", t)
+    return (t.endswith("表") and 4 <= len(t) <= 40 and height >= 1.2 * median
+            and not re.search(r"[。，,；]", t) and not template._NUMBERED.match(t)
+            and not _HEADING.match(t) and "为空" not in t and not _TABLE_NO.match(t)
+            and "绩效目标" not in t)  # performance target tables have their own reader
+
+
 def find_titles(doc: Document) -> list[Title]:
     titles: list[Title] = []
     for pi, page in enumerate(doc.pages):
         lines = cluster_lines(page.words)
+        heights = sorted(w.bottom - w.top for w in page.words)
+        median = heights[len(heights) // 2] if heights else 0
         for li, line in enumerate(lines):
             text = join_words(line)
             resource = template.title_resource(text)
             if resource is None:
-                continue
+                height = max(w.bottom - w.top for w in line)
+                if not _looks_like_title(text, height, median):
+                    continue
+                resource = template.extra_name(text)
             number = template.table_number(text)
             if not number and li > 0:
                 prev = join_words(lines[li - 1])
@@ -69,7 +85,7 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
     warnings: list[Warning_] = []
     for ti, title in enumerate(titles):
         nxt = titles[ti + 1] if ti + 1 < len(titles) else None
-        layout = template.LAYOUTS[title.resource]
+        layout = template.layout(title.resource)
         anchors = {"code"} | {name for name, _ in layout.value_columns}
         every_line = layout.kind != "classification"
 
@@ -104,12 +120,12 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                 # the next title's page: only the lines above it can continue this table
                 pass
         table = _to_table(title, segments, warnings)
-        if title.resource in tables:
+        if table.resource in tables:
             warnings.append(
                 Warning_(f"a second table titled {title.text!r}; kept the first", doc.pages[title.page].number, title.number)
             )
             continue
-        tables[title.resource] = table
+        tables[table.resource] = table
     return tables, warnings
 
 
@@ -119,8 +135,7 @@ def _starts_like_row(row: GridRow) -> bool:
 
 
 def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
-    spec = BY_NAME[title.resource]
-    layout = template.LAYOUTS[title.resource]
+    layout = template.layout(title.resource)
     table = Table(resource=title.resource, title=title.text, table_number=title.number)
     table.title = template._TITLE_PREFIX.sub("", title.text)
     if not segments:
@@ -131,17 +146,81 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     table.note = "".join(s.note for s in segments)
     header = next((s for s in segments if s.header_found), None)
     if header is None:
-        warnings.append(Warning_("header not recognised", segments[0].page, table.title))
+        warnings.append(Warning_("header not recognised; table left empty", segments[0].page, table.title))
         return table
     table.columns = [c.field for c in header.columns if c.field]
-    for c in header.columns:
-        if c.field is None and (c.own or "").strip():
-            warnings.append(Warning_(f"unknown column {c.own!r} ignored", header.page, table.title))
     rows: list[tuple[GridRow, list[Column]]] = [(r, s.columns) for s in segments for r in s.rows]
+    unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
+    lost = [header.columns[k].own for k in unknown
+            if any(k < len(r.cells) and parse_number_or_none(r.cells[k]) is not None for r, _ in rows)]
+    if layout.kind != "extra" and lost:
+        # columns the contract has no field for hold numbers: keep every number as an extra_ table
+        warnings.append(Warning_(f"columns {lost} have no contract field; published as an extra table",
+                                 header.page, table.title))
+        table.resource = template.extra_name(title.text)
+        return _to_table(Title(title.page, title.top, title.bottom, table.resource, title.text, title.number),
+                         segments_with_fields(segments), warnings)
+    for k in unknown:
+        warnings.append(Warning_(f"unknown column {header.columns[k].own!r} (empty) ignored", header.page, table.title))
+    if layout.kind == "extra":
+        _type_extra_columns(segments, rows)
+        table.fields = [(c.field, (c.ctx + " " + c.own).strip() if c.ctx else c.own)
+                        for c in header.columns if c.field and c.field.startswith(("value_", "text_"))]
+        valuefields = {name for name, _ in table.fields if name.startswith("value_")}
+        has_code = any(c.field == "code" for c in header.columns)
+        table.classification = has_code
+        table.rows = (_classification_rows if has_code else _item_rows)(rows, valuefields, table, warnings)
+        return table
+    spec = BY_NAME[title.resource]
     valuefields = {f.name for f in spec.value_fields}
     convert = {"classification": _classification_rows, "two_sided": _two_sided_rows, "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
+
+
+_CODE_CELL = re.compile(r"^\d{2,7}$")
+
+
+def _type_extra_columns(segments, rows) -> None:
+    """An extra table's columns are typed by what they hold: codes, text, or numbers."""
+    columns = segments[0].columns
+    for k, col in enumerate(columns):
+        if not (col.field or "").startswith("value_"):
+            continue
+        cells = [r.cells[k].replace(" ", "") for r, _ in rows if k < len(r.cells) and r.cells[k].strip()]
+        if not cells:
+            continue
+        numeric = sum(1 for c in cells if parse_number_or_none(c) is not None)
+        if numeric / len(cells) >= 0.5:
+            continue
+        codes = sum(1 for c in cells if _CODE_CELL.match(c))
+        col.field = "code" if codes / len(cells) >= 0.5 else "text_" + col.field.split("_")[1]
+    texts = [c for c in columns if (c.field or "").startswith("text_")]
+    if texts and not any(c.field in ("name", "item") for c in columns):
+        texts[0].field = "name" if any(c.field == "code" for c in columns) else "item"
+    for seg in segments[1:]:
+        for c, first in zip(seg.columns, columns, strict=False):
+            c.field = first.field
+
+
+def segments_with_fields(segments):
+    """Re-match every segment's header cells as an extra table (all columns kept)."""
+    out = []
+    for seg in segments:
+        columns = [Column(c.left, c.right, c.own, c.ctx, None, c.label_mid) for c in seg.columns]
+        fields = template.match_columns("extra_", [(c.own, c.ctx) for c in columns])
+        for c, f in zip(columns, fields, strict=True):
+            c.field = f
+        seg2 = type(seg)(seg.page, columns, seg.rows, seg.header_found, seg.unit, seg.note)
+        out.append(seg2)
+    return out
+
+
+def parse_number_or_none(text: str):
+    try:
+        return parse_money(text)
+    except ValueError:
+        return None
 
 
 def _values(row: GridRow, columns: list[Column], valuefields: set[str], table: Table, warnings) -> Row:
@@ -169,6 +248,10 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
     for row, columns in rows:
         code_cells = [c.replace(" ", "") for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
         name = _text(row, columns, "name")
+        stray = "".join(c for c in code_cells if c and not c.isdigit())
+        if stray:  # "合 计" printed across the code and name columns
+            code_cells = [c if c.isdigit() else "" for c in code_cells]
+            name = stray + name
         m = _GLUED.match(name)
         if m and not any(code_cells):
             code_cells = [m.group(1)]
@@ -202,9 +285,12 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
             "level": level,
             "name": name,
         }
-        if "project_name" in BY_NAME[table.resource].field_names:
+        if table.resource in BY_NAME and "project_name" in BY_NAME[table.resource].field_names:
             rec["project_name"] = project
         rec.update(values)
+        for cell, col in zip(row.cells, columns, strict=True):
+            if (col.field or "").startswith("text_"):
+                rec[col.field] = cell
         rec["source_page"] = row.page
         out.append(rec)
     return out
@@ -248,10 +334,13 @@ def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
 def _item_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
     out: list[Row] = []
     for row, columns in rows:
-        item = _text(row, columns, "item")
+        item = _text(row, columns, "item") or _text(row, columns, "name") or _text(row, columns, "project_name")
         values = _values(row, columns, valuefields, table, warnings)
         if not item and all(v is None for v in values.values()):
             continue
         rec: Row = {"item": item, **values, "source_page": row.page}
+        for cell, col in zip(row.cells, columns, strict=True):
+            if (col.field or "").startswith("text_"):
+                rec[col.field] = cell
         out.append(rec)
     return out

@@ -30,12 +30,19 @@ def title_resource(line: str) -> str | None:
     """The resource a table title line stands for, or None when the line is no table title."""
     text = norm(line)
     text = _TITLE_PREFIX.sub("", text)
+    text = re.sub(r"\([^()]*\)$", "", text)  # （功能科目）, （经济科目）
     if not text.endswith("表") or len(text) > 40 or len(text) < 4:
         return None
     if _NUMBERED.match(text) or "为空表" in text or "。" in text or "," in text:
         return None
     text = _YEAR.sub("", text)
     has = lambda *ws: all(w in text for w in ws)  # noqa: E731
+    # tables the contract has no resource for: they become extra_<slug> resources
+    if "决算" in text or "机关运行经费支出" in text or "政府采购" in text:
+        return None
+    if "财政拨款" in text and "支出" in text and "收支" not in text and "一般公共" not in text \
+            and "三公" not in text and "基金" not in text and "国有资本" not in text:
+        return None
     if "三公" in text:
         return "three_public_expenses"
     if has("结转结余") and ("明细" in text or "情况表" in text) and "收支" not in text:
@@ -80,7 +87,8 @@ def _all(*words: str) -> Pred:
 
 
 def _total(own: str, ctx: str) -> bool:
-    return own in ("合计", "总计", "小计") or own.endswith("合计") or own.endswith("总计")
+    return (own in ("合计", "总计", "小计", "金额", "预算数", "预算金额") or own.endswith("合计")
+            or own.endswith("总计"))
 
 
 def _code(own: str, ctx: str) -> bool:
@@ -201,6 +209,17 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
+EXTRA = Layout(
+    "extra",
+    _CLASS_TEXT + (("item", lambda own, ctx: own in ("项目", "科目", "内容", "项目名称") or own.endswith("内容")),),
+    (),
+)
+
+
+def layout(resource: str) -> Layout:
+    return LAYOUTS.get(resource, EXTRA)
+
+
 def _amount_label(own: str) -> bool:
     return any(w in own for w in ("预算数", "金额", "合计", "总计", "预算", "一般公共", "基金", "国有资本", "小计"))
 
@@ -210,20 +229,24 @@ def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | No
 
     A value field is used once; text fields may repeat (类/款/项 are three code columns).
     """
-    layout = LAYOUTS[resource]
+    layout_ = layout(resource)
     used: set[str] = set()
     out: list[str | None] = []
+    values = 0
     for own, ctx in labels:
         own, ctx = norm(own), norm(ctx)
         chosen = None
-        for name, pred in layout.text_columns:
+        for name, pred in layout_.text_columns:
             if pred(own, ctx):
                 chosen = name
-                if layout.kind == "two_sided" and name == "item":
+                if layout_.kind == "two_sided" and name == "item":
                     used.clear()  # the other side starts: its value fields are free again
                 break
+        if chosen is None and layout_.kind == "extra" and (own or ctx):
+            values += 1
+            chosen = f"value_{values}"
         if chosen is None:
-            for name, pred in layout.value_columns:
+            for name, pred in layout_.value_columns:
                 if name not in used and pred(own, ctx):
                     chosen = name
                     used.add(name)
@@ -232,4 +255,13 @@ def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | No
     return out
 
 
-TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|本年收入合计|本年支出合计)$")
+TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|收入合计|支出合计|本年收入合计|本年支出合计)$")
+
+
+def extra_name(title: str) -> str:
+    """extra_<ascii-slug> for a table the contract has no resource for."""
+    from pypinyin import lazy_pinyin
+
+    text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
+    slug = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(text)).lower()).strip("_")
+    return "extra_" + (slug[:60].strip("_") or "table")

@@ -241,3 +241,15 @@ TABLE_RESOURCES: tuple[Resource, ...] = tuple(r for r in RESOURCES if r.table is
 
 def resource(name: str) -> Resource:
     return BY_NAME[name]
+
+
+def extra_resource(name: str, title: str, columns: list[tuple[str, str]], classification: bool) -> Resource:
+    """A printed table the contract has no resource for: codes where it has them, then
+    its columns as printed (`value_N` numbers, `text_N` text) with the printed headers as titles."""
+    head = FUNC if classification else (text("item", "项目", "label as published"),)
+    fields = tuple(
+        Field(col, "number", label or col, f"column {col.split('_')[1]} as printed", money=True)
+        if col.startswith("value_") else text(col, label or col, f"text column {col.split('_')[1]} as printed")
+        for col, label in columns
+    )
+    return Resource(name, None, title, title, head + fields)

@@ -18,7 +18,14 @@ from pypinyin import lazy_pinyin
 
 from .. import __version__
 from ..disclosure.model import Disclosure, Table
-from .schemas import BY_NAME, PROFILE_VERSION, SOURCE_PAGE, TABLE_RESOURCES, Resource
+from .schemas import (
+    BY_NAME,
+    PROFILE_VERSION,
+    SOURCE_PAGE,
+    TABLE_RESOURCES,
+    Resource,
+    extra_resource,
+)
 
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 
@@ -89,7 +96,7 @@ def resource_descriptor(resource: Resource, table: Table | None, data: bytes) ->
         "bytes": len(data),
         "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
         "unit": unit,
-        "table_number": table.table_number if table else (f"表{resource.table}" if resource.table else ""),
+        "table_number": table.table_number if table else "",
         "schema": schema(resource, unit, resource.per_row_page),
     }
     if table is None and resource.table is not None:
@@ -169,7 +176,9 @@ def write_package(
     target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
     files: dict[str, bytes] = {}
     resources = []
-    for res in list(TABLE_RESOURCES) + [BY_NAME["performance_targets"], BY_NAME["narrative_changes"]]:
+    extras = [extra_resource(t.resource, t.title, t.fields, t.classification)
+              for t in disclosure.tables.values() if t.resource not in BY_NAME]
+    for res in [*TABLE_RESOURCES, BY_NAME["performance_targets"], BY_NAME["narrative_changes"], *extras]:
         table = disclosure.tables.get(res.name)
         rows = table.rows if table else disclosure.records.get(res.name, [])
         data = csv_bytes(res, rows, res.per_row_page)

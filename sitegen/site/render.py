@@ -40,15 +40,29 @@ def environment(templates: Path) -> Environment:
     return env
 
 
+@dataclass
+class _ShownField:
+    name: str
+    title: str
+    money: bool
+
+
+HIDDEN = ("class_code", "section_code", "item_code", "level", "side", "line", "source_page")
+
+
 def table_view(pkg: PackageView, name: str) -> dict:
-    spec = BY_NAME[name]
     res = pkg.resource(name) or {}
+    spec = BY_NAME.get(name)
     rows = pkg.rows(name)
-    fields = [f for f in spec.fields if f.name not in ("class_code", "section_code", "item_code", "level", "side", "line")]
+    if spec is not None:
+        fields = [_ShownField(f.name, f.title, f.money) for f in spec.fields if f.name not in HIDDEN]
+    else:
+        fields = [_ShownField(f["name"], f.get("title", f["name"]), f.get("type") == "number")
+                  for f in res.get("schema", {}).get("fields", []) if f["name"] not in HIDDEN]
     pages = sorted({int(r["source_page"]) for r in rows if r.get("source_page")})
     return {
         "name": name,
-        "title": res.get("title") or spec.title,
+        "title": res.get("title") or (spec.title if spec else name),
         "number": res.get("table_number", ""),
         "unit": res.get("unit", "万元"),
         "note": res.get("description", "") if not rows else "",
@@ -129,7 +143,8 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
         _chart("“三公”经费构成", pkg.three_public_series()),
     ]
     return {
-        "tables": [table_view(pkg, r.name) for r in TABLE_RESOURCES],
+        "tables": [table_view(pkg, r.name) for r in TABLE_RESOURCES]
+        + [table_view(pkg, r["name"]) for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")],
         "charts": [c for c in charts if c],
         "changes": pkg.rows("narrative_changes"),
         "targets": pkg.rows("performance_targets"),
