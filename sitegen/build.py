@@ -175,35 +175,65 @@ def unit_id_for(disclosure: Disclosure, meta: dict) -> str:
     return safe_id(meta["unit_id"]) if meta.get("unit_id") else slugify(disclosure.name)
 
 
-def write_packages(outcomes: list[Outcome], out: Path, content: Path, report: BuildReport) -> dict[Path, Path]:
-    """Write each parsed disclosure's package; return {package folder: source file}."""
-    metadata = load_metadata(content)
-    clean_stale(out)
-    claimed: dict[Path, Path] = {}
-    for outcome in outcomes:
+class PackageSink:
+    """Writes each parsed disclosure's package as soon as it arrives, then lets it go.
+
+    Memory stays flat with the number of files. When two files claim the same unit-id and
+    year, the first in path order wins, whatever order the workers finish in.
+    """
+
+    def __init__(self, out: Path, content: Path, report: BuildReport):
+        self.out, self.content, self.report = Path(out), Path(content), report
+        self.metadata = load_metadata(content)
+        self.claimed: dict[Path, Path] = {}
+        self._stats: dict[Path, tuple[int, int, list[str], bool]] = {}
+        clean_stale(self.out)
+
+    def __call__(self, outcome: Outcome) -> None:
         if outcome.error:
-            report.errors.append(outcome.error)
-            continue
+            self.report.errors.append(outcome.error)
+            return
         disclosure = outcome.disclosure
         assert disclosure is not None
-        meta = file_meta(metadata, outcome.path, content)
+        meta = file_meta(self.metadata, outcome.path, self.content)
         if meta.get("year"):
             disclosure.unit["year"] = int(meta["year"])
         unit_id = unit_id_for(disclosure, meta)
-        target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
-        if target in claimed:
-            report.errors.append(
-                f"{outcome.path}: same unit-id and year as {claimed[target]} ({target.relative_to(out)}); "
+        target = package_dir(self.out, unit_id, disclosure.year, disclosure.kind)
+        holder = self.claimed.get(target)
+        if holder is not None:
+            loser, winner = (outcome.path, holder) if holder < outcome.path else (holder, outcome.path)
+            self.report.errors.append(
+                f"{loser}: same unit-id and year as {winner} ({target.relative_to(self.out)}); "
                 "set a distinct unit_id in content/metadata.toml"
             )
-            continue
-        claimed[target] = outcome.path
+            if loser == outcome.path:
+                outcome.disclosure = None
+                return
+        self.claimed[target] = outcome.path
         findings, checks_run = audit_disclosure(disclosure)
-        _, changed = write_package(disclosure, out, unit_id, meta, audit=([f.to_dict() for f in findings], checks_run))
-        report.findings += len(findings)
-        report.packages.append(target)
-        if changed:
-            report.changed.append(target)
-        report.tables += sum(1 for t in disclosure.tables.values())
-        report.warnings.extend(f"{outcome.path.name}: {w}" for w in disclosure.warnings)
-    return claimed
+        _, changed = write_package(disclosure, self.out, unit_id, meta, audit=([f.to_dict() for f in findings], checks_run))
+        warnings = [f"{outcome.path.name}: {w}" for w in disclosure.warnings]
+        self._stats[target] = (len(findings), len(disclosure.tables), warnings, changed)
+        outcome.disclosure = None  # written: free it
+
+    def finish(self) -> dict[Path, Path]:
+        """Fill the report in a stable order; return {package folder: source file}."""
+        for target in sorted(self.claimed):
+            findings, tables, warnings, changed = self._stats[target]
+            self.report.packages.append(target)
+            self.report.findings += findings
+            self.report.tables += tables
+            self.report.warnings.extend(warnings)
+            if changed:
+                self.report.changed.append(target)
+        self.report.errors.sort()
+        return dict(self.claimed)
+
+
+def write_packages(outcomes: list[Outcome], out: Path, content: Path, report: BuildReport) -> dict[Path, Path]:
+    """Write already-parsed outcomes (see PackageSink for the streaming form)."""
+    sink = PackageSink(out, content, report)
+    for outcome in outcomes:
+        sink(outcome)
+    return sink.finish()

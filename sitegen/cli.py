@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .build import BuildReport, Cache, discover, load_metadata, parse_many, write_packages
+from .build import BuildReport, Cache, PackageSink, discover, load_metadata, parse_many
 from .extract import SUFFIXES
 
 console = Console(stderr=True, soft_wrap=True)
@@ -60,11 +60,13 @@ def parse_options(f):
 
 
 def _parse_with_progress(paths: list[Path], cache: Cache, label: str, jobs=None, executor="local",
-                         scheduler=None, timeout=300, max_memory=4096, max_pages=400, verbose=False):
+                         scheduler=None, timeout=300, max_memory=4096, max_pages=400, verbose=False, sink=None):
     with _progress(len(paths), label) as progress:
         task = progress.add_task(label, total=len(paths))
 
         def tick(outcome):
+            if sink is not None:
+                sink(outcome)
             progress.advance(task)
             if verbose:
                 state = "cached" if outcome.cached else f"{outcome.seconds:.2f}s"
@@ -87,9 +89,10 @@ def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, 
         console.print(f"[red]error[/red] {p}: unsupported file type")
     paths = [p for p in paths if p not in bad]
     content_dir = Path(content) if content else (paths[0].parent if paths else Path("."))
-    outcomes = _parse_with_progress(paths, Cache(None), "parsing", verbose=verbose, **run)
     report = BuildReport()
-    write_packages(outcomes, Path(out), content_dir, report)
+    sink = PackageSink(Path(out), content_dir, report)
+    _parse_with_progress(paths, Cache(None), "parsing", verbose=verbose, sink=sink, **run)
+    sink.finish()
     for pkg in report.packages:
         click.echo(str(pkg))
     for w in report.warnings if verbose else []:
@@ -179,10 +182,11 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
         sys.exit(2)
     load_metadata(content_dir)  # fail early on a broken metadata file
     paths = discover(content_dir)
-    outcomes = _parse_with_progress(paths, Cache(Path(cache_dir) if cache_dir else None), "parsing",
-                                    verbose=verbose, **run)
     report = BuildReport()
-    sources = write_packages(outcomes, Path(data), content_dir, report)
+    sink = PackageSink(Path(data), content_dir, report)
+    outcomes = _parse_with_progress(paths, Cache(Path(cache_dir) if cache_dir else None), "parsing",
+                                    verbose=verbose, sink=sink, **run)
+    sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
     report.seconds = time.perf_counter() - start
     for e in report.errors:

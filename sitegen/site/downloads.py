@@ -39,8 +39,7 @@ def _number(value: str):
 
 def write_xlsx(pkg: PackageView, target: Path) -> None:
     """One sheet per resource; money as numbers, headers as printed (Chinese)."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for res in RESOURCES:
         rows = pkg.rows(res.name)
         title = (pkg.resource(res.name) or {}).get("table_number") or ""
@@ -88,16 +87,20 @@ def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
     for res in RESOURCES:
         money = {f.name for f in res.value_fields}
         names = ["unit_id", "year", "kind", *res.field_names, SOURCE_PAGE.name]
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(names)
-        for pkg in sorted(views, key=lambda p: (p.unit_id, p.slug)):
-            unit = (pkg.resource(res.name) or {}).get("unit", "万元")
-            for row in pkg.rows(res.name):
-                values = [_wan(row.get(n, ""), unit) if n in money else row.get(n, "") for n in names[3:]]
-                writer.writerow([pkg.unit_id, pkg.year, pkg.unit.get("kind", ""), *values])
-        data = buf.getvalue().encode("utf-8")
-        (folder / f"{res.name}.csv").write_bytes(data)
+        digest, size = hashlib.sha256(), 0
+        path = folder / f"{res.name}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(names)
+            for pkg in sorted(views, key=lambda p: (p.unit_id, p.slug)):
+                unit = (pkg.resource(res.name) or {}).get("unit", "万元")
+                for row in pkg.rows(res.name):
+                    values = [_wan(row.get(n, ""), unit) if n in money else row.get(n, "") for n in names[3:]]
+                    writer.writerow([pkg.unit_id, pkg.year, pkg.unit.get("kind", ""), *values])
+                pkg.forget()
+        data = path.read_bytes()
+        digest.update(data)
+        size = len(data)
         desc_schema = schema(res, "万元", True)
         desc_schema["fields"] = [
             {"name": "unit_id", "type": "string", "title": "单位标识"},
@@ -113,8 +116,8 @@ def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": len(data),
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "bytes": size,
+            "hash": "sha256:" + digest.hexdigest(),
             "unit": "万元",
             "schema": desc_schema,
         })

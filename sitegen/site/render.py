@@ -243,6 +243,7 @@ def render_site(
         by_unit: dict[str, list[str]] = {}
         for pkg in views:
             by_unit.setdefault(pkg.unit_id, []).append(pkg.slug)
+        rows, quality = [], []
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
             source = sources.get(pkg.folder.resolve())
@@ -256,7 +257,17 @@ def render_site(
                 _render_unit(env, pkg, tmp / rel, source, siblings)
                 report.rendered.append(rel)
             report.pages.append(out / rel / "index.html")
-        rows = sorted((_summary_row(pkg) for pkg in views), key=lambda r: (str(r["name"]), str(r["year"])))
+            row = _summary_row(pkg)
+            rows.append(row)
+            audit = pkg.audit()
+            errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
+            checks = audit.get("checks_run", 0)
+            rate = f"{(checks - errors) / checks:.1%}" if checks else ""
+            quality.append({**row, "checks": checks, "errors": errors,
+                            "warnings": len(audit["findings"]) - errors, "rate": rate})
+            pkg.forget()  # keep memory flat: rows are read again only where needed
+        rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
+        quality.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)
         regions = sorted({r["region"] for r in rows if r["region"]})
         headline = {
@@ -265,13 +276,6 @@ def render_site(
             "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
             "findings": sum(r["findings"] for r in rows),
         }
-        quality = []
-        for r in rows:
-            audit = r["pkg"].audit()
-            errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
-            checks = audit.get("checks_run", 0)
-            rate = f"{(checks - errors) / checks:.1%}" if checks else ""
-            quality.append({**r, "checks": checks, "errors": errors, "warnings": len(audit["findings"]) - errors, "rate": rate})
         combined = write_combined(views, tmp / "data" / "combined")
         pages = {
             "index.html": env.get_template("index.html").render(rows=rows, years=years, regions=regions,
@@ -282,8 +286,7 @@ def render_site(
             "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
             "dictionary.html": env.get_template("dictionary.html").render(resources=dictionary(), root=""),
         }
-        search = [{"name": r["name"], "region": r["region"], "year": r["year"], "url": r["pkg"].url + "index.html",
-                   "projects": sorted({row.get("project_name", "") for row in r["pkg"].rows("general_project_expenditure")} - {""})}
+        search = [{"name": r["name"], "region": r["region"], "year": r["year"], "url": r["pkg"].url + "index.html"}
                   for r in rows]
         (tmp / "search-index.json").write_text(json.dumps(search, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         for name, html in pages.items():

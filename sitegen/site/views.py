@@ -47,6 +47,10 @@ class PackageView:
                     self._rows[name] = list(csv.DictReader(fh))
         return self._rows[name]
 
+    def forget(self) -> None:
+        """Drop cached rows (a site of thousands of packages must not hold them all)."""
+        self._rows.clear()
+
     def resource(self, name: str) -> dict | None:
         return next((r for r in self.descriptor.get("resources", []) if r["name"] == name), None)
 
