@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import pickle
 import time
@@ -11,12 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import parser_version
+from . import __version__, parser_version
 from .audit import audit_disclosure
 from .disclosure import Disclosure, ParseError, parse_document
 from .executors import run_dask, run_local
 from .extract import SUFFIXES, ExtractError, read_document
-from .extract.pdf import file_sha256
+from .extract.files import file_sha256
 from .package.writer import clean_stale, package_dir, safe_id, slugify, write_package
 
 MAX_PAGES = 400
@@ -175,6 +177,26 @@ def unit_id_for(disclosure: Disclosure, meta: dict) -> str:
     return safe_id(meta["unit_id"]) if meta.get("unit_id") else slugify(disclosure.name)
 
 
+def input_key(disclosure: Disclosure, unit_id: str, meta: dict) -> str:
+    """Everything a package is made from: source bytes, parser code, metadata, unit id."""
+    blob = json.dumps([disclosure.source.sha256, parser_version(), __version__, unit_id, meta],
+                      sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def package_input(target: Path) -> dict | None:
+    """The input key and summary a written package records, or None."""
+    try:
+        dp = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    meta = dp.get("sitegen", {})
+    if "input" not in meta:
+        return None
+    return {"input": meta["input"], "findings": meta.get("findings", 0),
+            "tables": meta.get("tables", 0), "warnings": meta.get("warnings", [])}
+
+
 class PackageSink:
     """Writes each parsed disclosure's package as soon as it arrives, then lets it go.
 
@@ -211,8 +233,17 @@ class PackageSink:
                 outcome.disclosure = None
                 return
         self.claimed[target] = outcome.path
+        key = input_key(disclosure, unit_id, meta)
+        existing = package_input(target)
+        if existing is not None and existing["input"] == key:
+            # same source, parser, metadata: the package on disk is what we would write
+            self._stats[target] = (existing["findings"], existing["tables"],
+                                   [f"{outcome.path.name}: {w}" for w in existing["warnings"]], False)
+            outcome.disclosure = None
+            return
         findings, checks_run = audit_disclosure(disclosure)
-        _, changed = write_package(disclosure, self.out, unit_id, meta, audit=([f.to_dict() for f in findings], checks_run))
+        _, changed = write_package(disclosure, self.out, unit_id, meta,
+                                   audit=([f.to_dict() for f in findings], checks_run), input_key=key)
         warnings = [f"{outcome.path.name}: {w}" for w in disclosure.warnings]
         self._stats[target] = (len(findings), len(disclosure.tables), warnings, changed)
         outcome.disclosure = None  # written: free it

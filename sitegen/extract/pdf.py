@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pdfplumber
@@ -10,17 +9,10 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 
 from .document import Document, ExtractError, Page, Rule, Word
+from .files import file_sha256
 from .lines import words_to_lines
 
 MIN_TEXT_CHARS = 20  # a page with fewer characters but with images is taken as scanned
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _dedupe(plumb_page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .document import Document, ExtractError, Page
-from .pdf import file_sha256
+from .files import file_sha256
 
 
 def read_text(path: str | Path) -> Document:

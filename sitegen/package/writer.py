@@ -166,6 +166,7 @@ def write_package(
     unit_id: str,
     meta: dict | None = None,
     audit: tuple[list[dict], int] | None = None,
+    input_key: str | None = None,
 ) -> tuple[Path, bool]:
     """Write the package to out/<unit-id>/<year>-<kind>/ atomically.
 
@@ -189,6 +190,10 @@ def write_package(
         files["audit.json"] = data
         resources.append(audit_descriptor(data))
     dp = descriptor(disclosure, unit_id, resources, meta)
+    if input_key:
+        dp["sitegen"]["input"] = input_key
+    dp["sitegen"]["findings"] = len(audit[0]) if audit else 0
+    dp["sitegen"]["tables"] = len(disclosure.tables)
     old = _existing(target)
     if old is not None and old.get("created"):
         if {**dp, "created": old["created"]} == old and _same_files(target, files):

@@ -10,8 +10,6 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
 from ..package.writer import build_time, schema
 from .views import PackageView
@@ -39,6 +37,8 @@ def _number(value: str):
 
 def write_xlsx(pkg: PackageView, target: Path) -> None:
     """One sheet per resource; money as numbers, headers as printed (Chinese)."""
+    from openpyxl import Workbook  # only when a page is rendered
+
     wb = Workbook(write_only=True)
     for res in RESOURCES:
         rows = pkg.rows(res.name)

@@ -92,11 +92,9 @@ def _digest_tree(root: Path) -> str:
 
 
 def _fingerprint(pkg: PackageView, source: Path | None, templates_digest: str, siblings: list[str]) -> str:
+    """datapackage.json lists every file's sha256, so its bytes stand for the whole package."""
     h = hashlib.sha256(templates_digest.encode())
-    for path in sorted(pkg.folder.iterdir()):
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
+    h.update((pkg.folder / "datapackage.json").read_bytes())
     h.update(str(source.name if source else "").encode())
     h.update(str(source.stat().st_size if source and source.exists() else "").encode())
     h.update("|".join(siblings).encode())
@@ -227,11 +225,25 @@ def render_site(
     views = load_packages(packages_root)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
+        if stale.is_dir():  # left by an interrupted build
+            shutil.rmtree(stale, ignore_errors=True)
     try:
         old_manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         old_manifest = {}
     templates_digest = _digest_tree(templates)
+    by_unit: dict[str, list[str]] = {}
+    for pkg in views:
+        by_unit.setdefault(pkg.unit_id, []).append(pkg.slug)
+    fingerprints = {
+        f"{pkg.unit_id}/{pkg.slug}": _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
+                                                  by_unit[pkg.unit_id])
+        for pkg in views
+    }
+    if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
+        # nothing changed since the last build: the site on disk is the site
+        return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     report = SiteReport([], [], [])
     try:
@@ -240,14 +252,11 @@ def render_site(
             shutil.copytree(static, tmp / "static")
         (tmp / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
-        by_unit: dict[str, list[str]] = {}
-        for pkg in views:
-            by_unit.setdefault(pkg.unit_id, []).append(pkg.slug)
         rows, quality = [], []
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
             source = sources.get(pkg.folder.resolve())
-            fp = _fingerprint(pkg, source, templates_digest, by_unit[pkg.unit_id])
+            fp = fingerprints[rel]
             manifest[rel] = fp
             if old_manifest.get(rel) == fp and (out / rel / "index.html").exists():
                 _link_tree(out / rel, tmp / rel)
