@@ -216,9 +216,9 @@ def _cross(ctx: Context, res_a: str, col_a: str, res_b: str, col_b: str, what: s
     b = _total_row(ctx.rows(res_b))
     if a is None or b is None:
         return
-    if ctx.units.get(res_a) != ctx.units.get(res_b):
-        return
-    yield from _compare(ctx, res_a, a, col_a, "cross_table", num(b.get(col_b)) or Decimal(0), num(a.get(col_a)), what)
+    if ctx.units.get(res_a) != ctx.units.get(res_b) or num(b.get(col_b)) is None:
+        return  # the other table does not print that column
+    yield from _compare(ctx, res_a, a, col_a, "cross_table", num(b.get(col_b)), num(a.get(col_a)), what)
 
 
 def check_cross_tables(ctx: Context) -> Iterator[Finding]:
@@ -261,12 +261,12 @@ def _find(rows: list[dict], *words: str, exclude: tuple[str, ...] = ()) -> dict 
 def check_three_public(ctx: Context) -> Iterator[Finding]:
     """表10: 合计 = 因公出国 + 公务接待 + 公务用车(小计); 小计 = 购置 + 运行."""
     rows = ctx.rows("three_public_expenses")
-    total = _find(rows, "合计")
+    total = _find(rows, "三公") or _find(rows, "合计")
     abroad = _find(rows, "出国")
     reception = _find(rows, "接待")
     cars = _find(rows, "购置及运行") or _find(rows, "小计")
     purchase = _find(rows, "购置费", exclude=("运行",))
-    running = _find(rows, "运行费", exclude=("购置",))
+    running = _find(rows, "运行", exclude=("购置", "机关"))
     for column in ("total", "general_budget", "fund_budget", "state_capital_budget"):
         if total and abroad and reception and cars:
             parts = [num(r.get(column)) for r in (abroad, reception, cars)]
@@ -332,9 +332,9 @@ def check_narrative(ctx: Context) -> Iterator[Finding]:
         else:
             table_row = _total_row(ctx.rows(resource))
             value = num(table_row.get(column)) if table_row else None
-        if table_row is None:
+        if table_row is None or value is None:
             continue
-        yield from _compare(ctx, "narrative_changes", row, "amount", "narrative_total", value or Decimal(0),
+        yield from _compare(ctx, "narrative_changes", row, "amount", "narrative_total", value,
                             num(row.get("amount")), what)
     three = _narrative(ctx, "三公经费")
     total = _find(ctx.rows("three_public_expenses"), "合计")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from dataclasses import field as dc_field
 
 from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
@@ -24,6 +25,7 @@ _META = re.compile(
     r"|部门名称|单位名称|^\s*部门\s*[:：])"
 )
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
+_NEXT_TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]{1,2}表)$")
 _NOTE = re.compile(r"^\s*(备注|注)\s*[:：]")
 
 
@@ -35,6 +37,7 @@ class Column:
     ctx: str = ""
     field: str | None = None
     label_mid: float | None = None  # centre of the header text, for open-ended edge columns
+    parents: list[str] = dc_field(default_factory=list)  # spanning header cells above, outermost first
 
     @property
     def mid(self) -> float:
@@ -82,14 +85,18 @@ def is_index_row(line: list[Word]) -> bool:
     )
 
 
-def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float) -> bool:
+def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float, lone_total: bool = True) -> bool:
     """A line that starts the table body: numbers, or a total/first label at the left."""
     if is_index_row(line):
         return False
     if any(is_number(w.text) for w in line):
         return True
     first = line[0]
-    return first.x0 <= left_zone and (bool(total_label.match(first.text)) or first.text.startswith(("一、", "1.")))
+    if first.x0 > left_zone:
+        return False
+    if total_label.match(first.text):
+        return lone_total and len(line) == 1  # a blank total row; "合计 因公出国费 …" is a header
+    return first.text.startswith(("一、", "1."))
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -151,6 +158,7 @@ def build_columns(
     # sit lower, in unruled tables) nothing directly under it while it sits in the
     # header's upper half: leaf labels are centred vertically in the header.
     spanning: set[int] = set()
+    cells: dict[int, list[int]] = {}  # parent word → the columns its ruled cell covers
     header_mid = (min(w.top for w in header) + max(w.bottom for w in header)) / 2 if header else 0
     for i, w in enumerate(header):
         below = [v for v in header if v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
@@ -158,7 +166,7 @@ def build_columns(
             spanning.add(i)
     if len(vrules_x) >= 3:
         columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3]
-        # a header word whose ruled cell covers several columns is a parent
+        # a header word whose ruled cell covers several columns is a parent of all of them
         for i, w in enumerate(header):
             lefts = [r.x0 for r in rules if r.orientation == "v" and r.top <= w.ymid <= r.bottom and r.x0 <= w.xmid]
             rights = [r.x0 for r in rules if r.orientation == "v" and r.top <= w.ymid <= r.bottom and r.x0 >= w.xmid]
@@ -167,6 +175,7 @@ def build_columns(
                 covered = [c for c in columns if cell_l - 1 <= c.mid <= cell_r + 1]
                 if len(covered) >= 2:
                     spanning.add(i)
+                    cells[i] = [k for k, c in enumerate(columns) if cell_l - 1 <= c.mid <= cell_r + 1]
                 elif i in spanning and len(covered) == 1:
                     spanning.discard(i)
     else:
@@ -184,7 +193,7 @@ def build_columns(
     for i, w in enumerate(header):
         if i in spanning:
             for k, c in enumerate(columns):
-                if _overlap(c.left, c.right, w.x0, w.x1) > 0.5:
+                if k in cells.get(i, ()) or (i not in cells and _overlap(c.left, c.right, w.x0, w.x1) > 0.5):
                     ctx[k].append(w)
         else:
             k = column_at(columns, w.xmid)
@@ -193,6 +202,7 @@ def build_columns(
     for k, c in enumerate(columns):
         c.own = join_cell(own[k])
         c.ctx = join_cell(ctx[k])
+        c.parents = [join_words(line) for line in cluster_lines(ctx[k])]
     return columns
 
 
@@ -301,6 +311,7 @@ def read_segment(
     match,  # callable(labels) -> fields
     anchor_fields: set[str],
     every_line: bool,
+    lone_total: bool = True,
 ) -> Segment:
     """Split a region's lines into meta, header, body and note, then rebuild the grid."""
     seg = Segment(page=page_number)
@@ -313,6 +324,8 @@ def read_segment(
         left_zone = x0 + 0.3 * (x1 - x0)
     for line in lines:
         text = line_text(line)
+        if state == "body" and _NEXT_TABLE_NO.match(text.replace(" ", "")):
+            break  # the next table's number label ("公开10表", "表 3") ends this one
         if state != "note" and _NOTE.match(text):
             state = "note"
         if state == "note":
@@ -326,7 +339,7 @@ def read_segment(
                 continue
             if is_index_row(line):
                 continue
-            if is_body_line(line, total_label, left_zone):
+            if is_body_line(line, total_label, left_zone, lone_total):
                 state = "body"
             else:
                 header.extend(line)
@@ -336,7 +349,10 @@ def read_segment(
         # wrapped labels of the first row print above its numbers: lines under the
         # header's bottom rule belong to the body
         first_top = min(w.top for w in body[0])
-        hx = [r.top for r in rules if r.orientation == "h" and r.top <= first_top + 0.5 and r.x1 - r.x0 > 100]
+        span_x0 = min(w.x0 for w in header + body[0])
+        span_x1 = max(w.x1 for w in header + body[0])
+        cover = h_rule_cover(rules, -1e9, first_top + 0.5, span_x0, span_x1)
+        hx = [y for y, covered in cover.items() if covered >= 0.6 * (span_x1 - span_x0)]
         if hx:
             cut = max(hx)
             moved = [line for line in _lines_of(header) if min(w.top for w in line) > cut]

@@ -180,6 +180,7 @@ def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Pat
 
 
 def _summary_row(pkg: PackageView) -> dict:
+    """Scalars for the home, comparison, catalog and quality pages (the package itself is released)."""
     total = pkg.summary_total()
     project = pkg.total("expenditure_summary", "project")
     staff = pkg.staff()
@@ -205,6 +206,7 @@ def _summary_row(pkg: PackageView) -> dict:
         "project_share": share,
         "per_staff": per_staff,
         "findings": len(pkg.findings()),
+        "title": pkg.descriptor.get("title", ""),
     }
 
 

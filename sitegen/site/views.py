@@ -14,10 +14,16 @@ class PackageView:
     """What a page needs of one package."""
 
     folder: Path
-    descriptor: dict
     unit_id: str
     slug: str  # "<year>-<kind>"
     _rows: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def descriptor(self) -> dict:
+        """datapackage.json, read when needed and dropped by forget()."""
+        if "_descriptor" not in self._rows:
+            self._rows["_descriptor"] = json.loads((self.folder / "datapackage.json").read_text(encoding="utf-8"))
+        return self._rows["_descriptor"]
 
     @property
     def url(self) -> str:
@@ -114,11 +120,13 @@ class PackageView:
 def load_packages(root: Path) -> list[PackageView]:
     views = []
     for dp in sorted(Path(root).glob("*/*/datapackage.json")):
+        view = PackageView(dp.parent, dp.parent.parent.name, dp.parent.name)
         try:
-            descriptor = json.loads(dp.read_text(encoding="utf-8"))
+            view.descriptor  # noqa: B018 - skip unreadable packages now
         except (OSError, json.JSONDecodeError):
             continue
-        views.append(PackageView(dp.parent, descriptor, dp.parent.parent.name, dp.parent.name))
+        view.forget()
+        views.append(view)
     return views
 
 
