@@ -129,3 +129,13 @@ def test_validate_json_and_exit_code(tmp_path):
     assert {f["check"] for f in pkg["findings"]} == {"hierarchy"}
     keys = {"resource", "table", "row_code", "row_name", "column", "check", "expected", "found", "severity", "message"}
     assert all(set(f) == keys for f in pkg["findings"])
+
+
+def test_002_narrative_names_differ_from_tables(parsed):
+    findings, _ = audit_disclosure(parsed("002", "C"))
+    names = {(f.row_code, f.found) for f in findings if f.check == "narrative_name"}
+    assert names == {
+        ("2080505", "机关事业单位基本养老保险基金缴费支出"),
+        ("2080507", "对机关事业单位基本养老保险基金的补助支出"),
+        ("2082602", "财政对城乡居民养老保险的补助"),
+    }

@@ -84,7 +84,8 @@ def test_final_accounts_become_extra_tables(real):
     assert [title for _, title in table.fields][:3] == ["合计", "基本支出", "项目支出"]
 
 
-@pytest.mark.parametrize("name", ["govbudgetchecker-01", "govbudgetchecker-02", "govbudgetchecker-06"])
+@pytest.mark.parametrize("name", ["govbudgetchecker-01", "govbudgetchecker-02", "govbudgetchecker-06",
+                                  "open-budget-01", "open-budget-05"])
 def test_identities_hold(real, name):
     findings, checks = audit_disclosure(real(name))
     errors = [f for f in findings if f.severity == "error"]

@@ -351,6 +351,13 @@ def check_narrative(ctx: Context) -> Iterator[Finding]:
         printed = num(row.get("amount"))
         yield from _compare(ctx, "narrative_changes", row, "amount", "narrative_item",
                             num(t5[code].get("total")) or Decimal(0), printed, f"说明 {code} 预算数 ≠ 表5")
+        printed_name = str(row.get("section") or "").split("/")[-1]
+        table_name = str(t5[code].get("name") or "")
+        ctx.counter[0] += 1
+        if printed_name and table_name and printed_name != table_name:
+            yield Finding("narrative_changes", "第三部分 情况说明", code, printed_name, "name", "narrative_name",
+                          table_name, printed_name, "warning",
+                          f"说明中科目 {code} 名为「{printed_name}」，表5 为「{table_name}」")
         unit = row.get("_printed_unit")
         if unit and unit != "万元" and printed is not None and printed == num(t5[code].get("total")):
             yield Finding("narrative_changes", "第三部分 情况说明", code, str(row.get("section")), "amount",

@@ -26,7 +26,7 @@ _META = re.compile(
 )
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 _NEXT_TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]{1,2}表)$")
-_NOTE = re.compile(r"^\s*(备注|注)\s*[:：]")
+_NOTE = re.compile(r"^\s*(备注|注)?\s*[:：]")
 
 
 @dataclass
