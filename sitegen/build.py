@@ -55,6 +55,18 @@ def discover(content: Path) -> list[Path]:
     )
 
 
+def declared_parts(content: Path, paths: list[Path]) -> dict[Path, list[Path]]:
+    """{main file: [its parts]} from `part_of = "main.pdf"` entries in content/metadata.toml."""
+    metadata = load_metadata(content)
+    out: dict[Path, list[Path]] = {}
+    for path in paths:
+        meta = file_meta(metadata, path, content)
+        main = meta.get("part_of")
+        if main:
+            out.setdefault(Path(content) / main, []).append(path)
+    return {k: sorted(v) for k, v in out.items()}
+
+
 def load_metadata(content: Path) -> dict:
     """content/metadata.toml: [defaults] and [files."name.pdf"] tables; all optional."""
     path = Path(content) / "metadata.toml"
@@ -74,15 +86,25 @@ def file_meta(metadata: dict, path: Path, content: Path) -> dict:
     return meta
 
 
-def parse_file(path: str, max_pages: int | None = MAX_PAGES) -> Disclosure:
-    """Read and parse one source file (runs in a worker process)."""
-    return parse_document(read_document(path, max_pages=max_pages))
+def parse_file(path: str, max_pages: int | None = MAX_PAGES, parts: tuple[str, ...] = ()) -> Disclosure:
+    """Read and parse one source file, with the files declared as its parts (runs in a worker)."""
+    doc = read_document(path, max_pages=max_pages)
+    for part in parts:
+        more = read_document(part, max_pages=max_pages)
+        offset = doc.page_count
+        for page in more.pages:
+            page.number += offset
+        doc.pages.extend(more.pages)
+        doc.sha256 = hashlib.sha256((doc.sha256 + more.sha256).encode()).hexdigest()
+    return parse_document(doc)
 
 
-def _worker(path: str, max_pages: int | None = MAX_PAGES) -> tuple[str, Disclosure | None, str | None, float]:
+def _worker(job: str, max_pages: int | None = MAX_PAGES) -> tuple[str, Disclosure | None, str | None, float]:
+    """job: the main file, then its parts, one per line."""
+    path, *parts = job.split("\n")
     start = time.perf_counter()
     try:
-        return path, parse_file(path, max_pages), None, time.perf_counter() - start
+        return path, parse_file(path, max_pages, tuple(parts)), None, time.perf_counter() - start
     except (ExtractError, ParseError) as exc:
         return path, None, str(exc), time.perf_counter() - start
     except Exception as exc:  # never let one file stop the build
@@ -129,14 +151,23 @@ def parse_many(
     timeout: float | None = 300,
     memory_mb: int | None = 4096,
     max_pages: int | None = MAX_PAGES,
+    parts: dict[Path, list[Path]] | None = None,
 ) -> list[Outcome]:
-    """Parse files in parallel; cached results are reused. Order follows `paths`."""
-    paths = list(paths)
+    """Parse files in parallel; cached results are reused. Order follows `paths`.
+
+    `parts` declares files that belong to another (a disclosure printed as text + tables PDFs):
+    they are read after their main file, as one document, and not parsed on their own.
+    """
+    parts = parts or {}
+    members = {p for group in parts.values() for p in group}
+    paths = [p for p in paths if p not in members]
     cache = cache or Cache(None)
     outcomes: dict[Path, Outcome] = {}
     todo: list[Path] = []
     for path in paths:
         sha = file_sha256(path)
+        for part in parts.get(path, []):
+            sha = hashlib.sha256((sha + file_sha256(part)).encode()).hexdigest()
         hit = cache.get(sha)
         if hit is not None:
             hit.source.path = str(path)
@@ -150,7 +181,7 @@ def parse_many(
         _collect(result, outcomes, cache, progress)
 
     if todo:
-        names = [str(p) for p in todo]
+        names = ["\n".join([str(p), *map(str, parts.get(p, []))]) for p in todo]
         task = functools.partial(_worker, max_pages=max_pages)
         if executor == "dask":
             run_dask(task, names, collect, scheduler)

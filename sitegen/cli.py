@@ -14,7 +14,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .build import BuildReport, Cache, PackageSink, discover, load_metadata, parse_many
+from .build import (
+    BuildReport,
+    Cache,
+    PackageSink,
+    declared_parts,
+    discover,
+    load_metadata,
+    parse_many,
+)
 from .extract import SUFFIXES
 
 console = Console(stderr=True, soft_wrap=True)
@@ -60,7 +68,8 @@ def parse_options(f):
 
 
 def _parse_with_progress(paths: list[Path], cache: Cache, label: str, jobs=None, executor="local",
-                         scheduler=None, timeout=300, max_memory=4096, max_pages=400, verbose=False, sink=None):
+                         scheduler=None, timeout=300, max_memory=4096, max_pages=400, verbose=False, sink=None,
+                         parts=None):
     with _progress(len(paths), label) as progress:
         task = progress.add_task(label, total=len(paths))
 
@@ -73,7 +82,8 @@ def _parse_with_progress(paths: list[Path], cache: Cache, label: str, jobs=None,
                 console.print(f"  {outcome.path} ({state})")
 
         return parse_many(paths, jobs=jobs, cache=cache, progress=tick, executor=executor,
-                          scheduler=scheduler, timeout=timeout, memory_mb=max_memory, max_pages=max_pages)
+                          scheduler=scheduler, timeout=timeout, memory_mb=max_memory, max_pages=max_pages,
+                          parts=parts)
 
 
 @cli.command()
@@ -91,7 +101,8 @@ def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, 
     content_dir = Path(content) if content else (paths[0].parent if paths else Path("."))
     report = BuildReport()
     sink = PackageSink(Path(out), content_dir, report)
-    _parse_with_progress(paths, Cache(None), "parsing", verbose=verbose, sink=sink, **run)
+    _parse_with_progress(paths, Cache(None), "parsing", verbose=verbose, sink=sink,
+                         parts=declared_parts(content_dir, paths), **run)
     sink.finish()
     for pkg in report.packages:
         click.echo(str(pkg))
@@ -185,7 +196,7 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
     report = BuildReport()
     sink = PackageSink(Path(data), content_dir, report)
     outcomes = _parse_with_progress(paths, Cache(Path(cache_dir) if cache_dir else None), "parsing",
-                                    verbose=verbose, sink=sink, **run)
+                                    verbose=verbose, sink=sink, parts=declared_parts(content_dir, paths), **run)
     sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
     report.seconds = time.perf_counter() - start

@@ -91,3 +91,34 @@ def test_identities_hold(real, name):
     errors = [f for f in findings if f.severity == "error"]
     assert checks >= 20
     assert (checks - len(errors)) / checks >= 0.99, [f.message for f in errors]
+
+
+def test_text_and_tables_in_two_pdfs_are_one_disclosure(tmp_path):
+    """A disclosure published as two PDFs (narrative + tables) declared with part_of."""
+    import pypdfium2 as pdfium
+    from click.testing import CliRunner
+    from conftest import pdf_path, truth_rows
+
+    from sitegen.cli import cli
+
+    content = tmp_path / "content"
+    content.mkdir()
+    source = pdfium.PdfDocument(str(pdf_path("004", "A")))
+    n = len(source)
+    for name, pages in (("text.pdf", [0, 1, 2, *range(14, n)]), ("tables.pdf", list(range(3, 14)))):
+        out = pdfium.PdfDocument.new()
+        out.import_pages(source, pages)
+        out.save(str(content / name))
+    (content / "metadata.toml").write_text('[files."tables.pdf"]\npart_of = "text.pdf"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--content", str(content), "--data", str(tmp_path / "dp"),
+                                      "--out", str(tmp_path / "site"), "--cache", ""])
+    assert result.exit_code == 0, result.output
+    assert "built 1 disclosures" in result.output
+    folder = next((tmp_path / "dp").glob("*/2025-budget"))
+    import csv
+
+    with open(folder / "expenditure_summary.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["total"] for r in rows] == [r["total"] for r in truth_rows("004", "expenditure_summary")]
+    with open(folder / "narrative_changes.csv", encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == len(truth_rows("004", "narrative_changes"))

@@ -85,41 +85,13 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
     warnings: list[Warning_] = []
     for ti, title in enumerate(titles):
         nxt = titles[ti + 1] if ti + 1 < len(titles) else None
-        layout = template.layout(title.resource)
-        anchors = {"code"} | {name for name, _ in layout.value_columns}
-        every_line = layout.kind != "classification"
-
-        def match(labels, resource=title.resource):
-            return template.match_columns(resource, labels)
-
-        segments = []
-        previous: list[Column] | None = None
-        pi = title.page
-        top = title.bottom + 0.5
-        while pi < len(doc.pages):
-            page = doc.pages[pi]
-            bottom = nxt.top - 0.5 if nxt and nxt.page == pi else page.height + 1
-            lines = region_lines(page.words, top, bottom, page.height)
-            if pi != title.page:
-                if not lines or _HEADING.match(join_words(lines[0])):
-                    break
-            seg = read_segment(
-                page.number, lines, page.rules, _total_label(), previous, match, anchors, every_line,
-                lone_total=layout.kind != "items",
-            )
-            if pi != title.page and not seg.rows:
-                break
-            if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0]):
-                break
-            segments.append(seg)
-            previous = seg.columns or previous
-            if nxt and nxt.page == pi:
-                break
-            pi += 1
-            top = 0
-            if nxt and nxt.page == pi:
-                # the next title's page: only the lines above it can continue this table
-                pass
+        segments = _read_segments(doc, title, nxt)
+        if segments and not segments[0].header_found and not title.resource.startswith("extra_"):
+            # the header names no column the contract knows: keep the table as printed
+            title = Title(title.page, title.top, title.bottom, template.extra_name(title.text), title.text, title.number)
+            warnings.append(Warning_("header has no contract column; published as an extra table",
+                                     doc.pages[title.page].number, title.text))
+            segments = _read_segments(doc, title, nxt)
         table = _to_table(title, segments, warnings)
         if table.resource in tables:
             warnings.append(
@@ -128,6 +100,42 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
             continue
         tables[table.resource] = table
     return tables, warnings
+
+
+def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
+    """The table's part on its title page and on the pages it continues to."""
+    layout = template.layout(title.resource)
+    anchors = {"code"} | {name for name, _ in layout.value_columns}
+    every_line = layout.kind != "classification"
+
+    def match(labels, resource=title.resource):
+        return template.match_columns(resource, labels)
+
+    segments = []
+    previous: list[Column] | None = None
+    pi = title.page
+    top = title.bottom + 0.5
+    while pi < len(doc.pages):
+        page = doc.pages[pi]
+        bottom = nxt.top - 0.5 if nxt and nxt.page == pi else page.height + 1
+        lines = region_lines(page.words, top, bottom, page.height)
+        if pi != title.page and (not lines or _HEADING.match(join_words(lines[0]))):
+            break
+        seg = read_segment(
+            page.number, lines, page.rules, _total_label(), previous, match, anchors, every_line,
+            lone_total=layout.kind != "items",
+        )
+        if pi != title.page and not seg.rows:
+            break
+        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0]):
+            break
+        segments.append(seg)
+        previous = seg.columns or previous
+        if nxt and nxt.page == pi:
+            break
+        pi += 1
+        top = 0
+    return segments
 
 
 def _starts_like_row(row: GridRow) -> bool:
