@@ -122,3 +122,33 @@ def test_text_and_tables_in_two_pdfs_are_one_disclosure(tmp_path):
     assert [r["total"] for r in rows] == [r["total"] for r in truth_rows("004", "expenditure_summary")]
     with open(folder / "narrative_changes.csv", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == len(truth_rows("004", "narrative_changes"))
+
+
+def test_sample_cells_checked_against_the_pages(real):
+    """Cells read by eye from the rendered pages (pypdfium2 at 1.2×)."""
+    final = real("govbudgetchecker-06")
+    t = next(t for t in final.tables.values() if t.title == "一般公共预算财政拨款支出决算表")  # page 15
+    assert [title for _, title in t.fields] == ["合计", "基本支出", "项目支出"]
+    row = _row(t, code="2010601")
+    assert (row["name"], row["value_1"], row["value_2"], row["value_3"]) == (
+        "行政运行", Decimal("1511.89"), Decimal("1503.52"), Decimal("8.37"))
+    assert _row(t, code="2010602")["value_2"] is None
+    total = _row(t, level=0)
+    assert (total["name"], total["value_1"], total["value_3"]) == ("合计", Decimal("2940.05"), Decimal("603.14"))
+
+    jiangsu = real("open-budget-01")
+    three = jiangsu.tables["three_public_expenses"]  # 公开09表, printed sideways
+    got = {r["item"]: r["total"] for r in three.rows}
+    assert got["合计"] == Decimal("1276.7") and got["会议费"] == Decimal("158.44")
+    assert got["因公出国(境)费"] == Decimal("80") and got["公务用车运行维护费"] == Decimal("237")
+    assert got["公务用车购置费"] is None
+    spending = next(t for t in jiangsu.tables.values() if t.title == "支出预算总表")  # 公开03表
+    assert [(title, spending.rows[0][name]) for name, title in spending.fields] == [
+        ("合计", Decimal("24169.74")), ("基本支出", Decimal("15844.04")), ("项目支出", Decimal("4335.30")),
+        ("单位预留机动经费", Decimal("3990.4")), ("结转下年资金", None)]
+
+    shanghai = real("govbudgetchecker-02")
+    three = {r["item"]: r["total"] for r in shanghai.tables["three_public_expenses"].rows}  # page 20
+    assert three['"三公"经费预算数（合计）'] == Decimal("867.50")
+    assert three["因公出国(境)费"] == Decimal("839.00") and three["机关运行经费预算数"] == Decimal("213.28")
+    assert shanghai.tables["three_public_expenses"].unit == "万元"  # this table alone is in 万元
