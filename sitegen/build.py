@@ -291,11 +291,3 @@ class PackageSink:
                 self.report.changed.append(target)
         self.report.errors.sort()
         return dict(self.claimed)
-
-
-def write_packages(outcomes: list[Outcome], out: Path, content: Path, report: BuildReport) -> dict[Path, Path]:
-    """Write already-parsed outcomes (see PackageSink for the streaming form)."""
-    sink = PackageSink(out, content, report)
-    for outcome in outcomes:
-        sink(outcome)
-    return sink.finish()

@@ -235,7 +235,6 @@ def check_cross_tables(ctx: Context) -> Iterator[Finding]:
     if t2 is not None:
         general = _sum([num(t2.get("general_budget")), num(t2.get("general_budget_transfer"))])
         if num(t2.get("total")) is not None and abs(general - num(t2.get("total"))) <= ctx.tol("income_summary"):
-            by_code = {(str(r.get("code")), str(r.get("name"))): r for r in ctx.rows("general_budget_expenditure")}
             t5 = {str(r.get("code")): r for r in ctx.rows("general_budget_expenditure")}
             for row in ctx.rows("expenditure_summary"):
                 other = t5.get(str(row.get("code")))
@@ -247,7 +246,6 @@ def check_cross_tables(ctx: Context) -> Iterator[Finding]:
                         continue
                     yield from _compare(ctx, "expenditure_summary", row, column, "cross_table", b or Decimal(0), a,
                                         "表3 ≠ 表5 (all money is 一般公共预算)")
-            del by_code
 
 
 def _find(rows: list[dict], *words: str, exclude: tuple[str, ...] = ()) -> dict | None:

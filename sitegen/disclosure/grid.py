@@ -293,10 +293,6 @@ def row_cells(words: list[Word], columns: list[Column]) -> list[str]:
     return [join_cell(ws) for ws in per]
 
 
-def _lines_of(words: list[Word]) -> list[list[Word]]:
-    return cluster_lines(words)
-
-
 def region_lines(words: list[Word], top: float, bottom: float, page_height: float) -> list[list[Word]]:
     inside = [w for w in words if top <= w.ymid < bottom]
     return [line for line in cluster_lines(inside) if not is_footer(line, page_height)]
@@ -355,7 +351,7 @@ def read_segment(
         hx = [y for y, covered in cover.items() if covered >= 0.6 * (span_x1 - span_x0)]
         if hx:
             cut = max(hx)
-            moved = [line for line in _lines_of(header) if min(w.top for w in line) > cut]
+            moved = [line for line in cluster_lines(header) if min(w.top for w in line) > cut]
             if moved:
                 keep = {id(w) for line in moved for w in line}
                 header = [w for w in header if id(w) not in keep]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ..extract.document import Document
-from ..extract.lines import cluster_lines, join_words
 from . import template
 from .model import Disclosure, ParseError, Source, Table, Warning_
 from .narrative import clean_lines, narrative_changes, unit_facts
@@ -108,17 +107,4 @@ def parse_document(doc: Document) -> Disclosure:
     return disclosure
 
 
-def first_lines(doc: Document, count: int = 5) -> list[str]:
-    """The first non-empty lines, for error messages."""
-    out = []
-    for page in doc.pages:
-        lines = page.lines or [join_words(line) for line in cluster_lines(page.words)]
-        for line in lines:
-            if line.strip():
-                out.append(line.strip())
-                if len(out) >= count:
-                    return out
-    return out
-
-
-__all__ = ["parse_document", "Table", "first_lines"]
+__all__ = ["parse_document", "Table"]

@@ -74,10 +74,6 @@ def parse_money(text: str) -> Decimal | None:
         raise ValueError(text) from None
 
 
-def _total_label() -> re.Pattern:
-    return template.TOTAL_LABEL
-
-
 def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
     """Every recognised table of a positioned document, keyed by resource."""
     titles = find_titles(doc)
@@ -122,7 +118,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         if pi != title.page and (not lines or _HEADING.match(join_words(lines[0]))):
             break
         seg = read_segment(
-            page.number, lines, page.rules, _total_label(), previous, match, anchors, every_line,
+            page.number, lines, page.rules, template.TOTAL_LABEL, previous, match, anchors, every_line,
             lone_total=layout.kind != "items",
         )
         if pi != title.page and not seg.rows:
