@@ -297,9 +297,6 @@ def render_site(
             "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
             "dictionary.html": env.get_template("dictionary.html").render(resources=dictionary(), root=""),
         }
-        search = [{"name": r["name"], "region": r["region"], "year": r["year"], "url": r["pkg"].url + "index.html"}
-                  for r in rows]
-        (tmp / "search-index.json").write_text(json.dumps(search, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         for name, html in pages.items():
             (tmp / name).write_text(html, encoding="utf-8")
             report.pages.append(out / name)
