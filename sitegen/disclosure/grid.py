@@ -160,8 +160,11 @@ def build_columns(
     spanning: set[int] = set()
     cells: dict[int, list[int]] = {}  # parent word → the columns its ruled cell covers
     header_mid = (min(w.top for w in header) + max(w.bottom for w in header)) / 2 if header else 0
-    for i, w in enumerate(header):
-        below = [v for v in header if v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
+    # bottom-up, so that a parent's own parent sees the leaf cells, not the parent between them
+    for i in sorted(range(len(header)), key=lambda k: -header[k].top):
+        w = header[i]
+        below = [v for k, v in enumerate(header)
+                 if k not in spanning and v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
         if len(_clusters(below)) >= 2 or (not below and w.bottom < header_mid and len(vrules_x) < 3):
             spanning.add(i)
     if len(vrules_x) >= 3:
@@ -349,13 +352,27 @@ def read_segment(
         span_x1 = max(w.x1 for w in header + body[0])
         cover = h_rule_cover(rules, -1e9, first_top + 0.5, span_x0, span_x1)
         hx = [y for y, covered in cover.items() if covered >= 0.6 * (span_x1 - span_x0)]
+        header_lines = cluster_lines(header)
         if hx:
             cut = max(hx)
-            moved = [line for line in cluster_lines(header) if min(w.top for w in line) > cut]
-            if moved:
-                keep = {id(w) for line in moved for w in line}
-                header = [w for w in header if id(w) not in keep]
-                body = moved + body
+            moved = [line for line in header_lines if min(w.top for w in line) > cut]
+        else:
+            # no rules: a line that sits closer to the first row than to the header line above
+            # it is the first row's wrapped label
+            moved = []
+            for k in range(len(header_lines) - 1, 0, -1):
+                line, above = header_lines[k], header_lines[k - 1]
+                below_top = min(w.top for w in (moved[0] if moved else body[0]))
+                gap_down = below_top - max(w.bottom for w in line)
+                gap_up = min(w.top for w in line) - max(w.bottom for w in above)
+                if gap_down < gap_up - 2:
+                    moved.insert(0, line)
+                else:
+                    break
+        if moved:
+            keep = {id(w) for line in moved for w in line}
+            header = [w for w in header if id(w) not in keep]
+            body = moved + body
     body_top = min((w.top for line in body for w in line), default=0)
     body_bottom = max((w.bottom for line in body for w in line), default=0)
     vx = body_vertical_rules(rules, body_top, body_bottom)

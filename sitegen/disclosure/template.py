@@ -91,8 +91,15 @@ def _total(own: str, ctx: str) -> bool:
             or own.endswith("总计"))
 
 
+_CODE_WORDS = re.compile(r"功能分类|经济分类|支出功能分类|科目|编码|代码")
+
+
 def _code(own: str, ctx: str) -> bool:
-    return own in ("类", "款", "项") or "编码" in own or "代码" in own or (own.endswith("码") and len(own) <= 3)
+    """类/款/项 columns, 科目编码 — also when a wrapped parent's last characters ('码') joined them."""
+    if "编码" in own or "代码" in own:
+        return True
+    rest = _CODE_WORDS.sub("", own)
+    return bool(rest) and len(rest) <= 3 and set(rest) <= set("类款项码编号")
 
 
 def _name(own: str, ctx: str) -> bool:
