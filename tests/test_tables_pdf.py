@@ -105,3 +105,21 @@ def test_layouts_without_rules(keep):
     # (its 一般公共预算支出 parent header is narrower than the three columns it spans)
     assert set(wrong) <= {"003C"}, wrong
     assert all(len(d) <= 2 for d in wrong.values()), wrong
+
+
+def test_title_repeated_on_the_continuation_page():
+    """Some layouts print the title again on the next page ("…表（续）"): one table, not two."""
+    from conftest import pdf_path
+
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+    from sitegen.extract.document import Word
+
+    document = read_document(pdf_path("002", "C"))  # 表2 runs over pages 5 and 6
+    page = document.pages[5]
+    top = min(w.top for w in page.words)
+    page.words.insert(0, Word("部门收入总体情况表（续）", 300, 420, top - 20, top - 8))
+    d = parse_document(document)
+    assert d.tables["income_summary"].pages == [5, 6]
+    total, diffs = diff_cells("002", d)
+    assert not diffs

@@ -89,7 +89,15 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
         table = _to_table(title, segments, warnings)
-        if table.resource in tables:
+        earlier = tables.get(table.resource)
+        if earlier is not None and earlier.pages and table.pages and (
+            "续" in title.text or table.pages[0] == earlier.pages[-1] + 1
+        ):
+            # the title repeated on the next page ("…表（续）"): the same table goes on
+            earlier.rows.extend(table.rows)
+            earlier.pages = sorted(set(earlier.pages) | set(table.pages))
+            continue
+        if earlier is not None:
             warnings.append(
                 Warning_(f"a second table titled {title.text!r}; kept the first", doc.pages[title.page].number, title.number)
             )
