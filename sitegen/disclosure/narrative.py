@@ -89,7 +89,7 @@ _CHANGE_CORE = (
     r"(?P<dir>增加|减少|增长|下降)" + NUM.replace("(", "(?P<chg>", 1) + r"(?:万元|元)?[，,]?"
     r"(?:(?P<dir2>增长|下降|增加|减少)" + NUM.replace("(", "(?P<pct>", 1) + r"%)?"
 )
-_CHANGE = r"比上年(?:预算)?(?:数)?" + _CHANGE_CORE
+_CHANGE = r"(?:比|较)上年(?:预算)?(?:数)?" + _CHANGE_CORE
 _REASON = r"(?:[。，,；;]?\s*主要(?:原因是|原因|用于|是)[:：]?(?P<reason>[^。；;]*))?"
 
 
@@ -240,7 +240,7 @@ def _three_public(text: str) -> list[Row]:
         amounts[key] = dec(ma.group(1)) if ma else None
     found = []
     for key, label in _THREE:
-        mm = re.search(key + r"[^0-9，,。；]*?(?:比上年(?:预算)?)?" + _CHANGE_CORE + _REASON, changes_text)
+        mm = re.search(key + r"[^0-9，,。；]*?(?:(?:比|较)上年(?:预算)?)?" + _CHANGE_CORE + _REASON, changes_text)
         if mm:
             found.append((mm.start(), key, label, mm))
     for _, key, label, mm in sorted(found):

@@ -283,6 +283,8 @@ _GLUED = re.compile(r"^(\d{2,7})\s*(\D.*)$")
 def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
     out: list[Row] = []
     last_class = last_section = ""
+    last_item: tuple[str, str, str] | None = None
+    last_name = ""
     for row, columns in rows:
         code_cells = [c.replace(" ", "") for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
         name = _text(row, columns, "name")
@@ -311,7 +313,14 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
             if digits and len(digits) not in (3, 5, 7):
                 warnings.append(Warning_(f"code {digits!r} has an unexpected length", row.page, table.title))
         code = cls + sec + item if cls else ""
+        if not code and project and last_item:
+            # a project row under the 项 printed just above it, its code not repeated
+            cls, sec, item = last_item
+            code = cls + sec + item
+            name = name or last_name
         level = 0 if not code else (3 if item else 2 if sec else 1)
+        last_item = (cls, sec, item) if code and item else (last_item if not code else None)
+        last_name = name if code and item else last_name
         if cls:
             last_class = cls
             last_section = sec
