@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-import pytest
 from conftest import FIXTURES, pdf_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -61,5 +60,7 @@ def test_mutated_text_never_crashes(edits, cut):
     cleaned = clean_lines(doc)
     unit_facts(cleaned, warnings)
     narrative_changes(cleaned, {}, warnings)
-    with pytest.raises(ParseError):
-        parse_document(doc)  # text has no positions: tables need the text front end
+    try:
+        parse_document(doc)  # the text front end: tables placed by arithmetic
+    except ParseError:
+        pass

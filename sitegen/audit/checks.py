@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
+from ..disclosure.template import ROW_SUMS
+
 TOLERANCE_WAN = Decimal("0.01")
 
 Tables = dict[str, list[dict]]
@@ -81,31 +83,6 @@ def _compare(ctx: Context, resource: str, row: dict, column: str, check: str, ex
 
 
 # ------------------------------------------------------------------ row sums
-
-ROW_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "income_summary": [
-        ("total", ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover")),
-        ("fiscal_subtotal", ("general_budget", "general_budget_transfer", "fund_budget", "fund_budget_transfer",
-                             "state_capital_budget", "state_capital_transfer")),
-    ],
-    "expenditure_summary": [("total", ("basic", "project"))],
-    "general_budget_expenditure": [("total", ("basic", "project"))],
-    "general_basic_expenditure": [("total", ("personnel", "public"))],
-    "general_project_expenditure": [
-        ("total", ("wages", "goods_services", "household_transfers", "debt_interest", "capital_infrastructure",
-                   "capital", "enterprise_subsidy_infrastructure", "enterprise_subsidy",
-                   "social_security_fund_subsidy", "other")),
-    ],
-    "fund_budget_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
-    "state_capital_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
-    "three_public_expenses": [("total", ("general_budget", "fund_budget", "state_capital_budget"))],
-    "prior_year_carryover": [
-        ("total", ("fiscal_total", "nonfiscal_total")),
-        ("fiscal_total", ("fiscal_basic_personnel", "fiscal_basic_public", "fiscal_project")),
-        ("nonfiscal_total", ("nonfiscal_basic_personnel", "nonfiscal_basic_public", "nonfiscal_project")),
-    ],
-}
-
 
 def check_row_sums(ctx: Context) -> Iterator[Finding]:
     """On every row, a total column equals the sum of its part columns."""

@@ -10,6 +10,7 @@ from .model import Disclosure, ParseError, Source, Table, Warning_
 from .narrative import clean_lines, narrative_changes, unit_facts
 from .performance import read_performance
 from .tables import read_tables
+from .text_tables import read_text_tables
 
 _UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|^部门)\s*[:：]\s*(\S+)")
 _YEAR_KIND = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?\s*\S{0,12}?(预算|决算)")
@@ -77,11 +78,13 @@ def parse_document(doc: Document) -> Disclosure:
     year, kind = _find_year_kind(doc)
     source = Source(path=doc.path, sha256=doc.sha256, pages=doc.page_count, media_type=doc.media_type)
     disclosure = Disclosure(unit={"name": name, "year": year, "kind": kind}, source=source)
-    if not doc.pages or not any(page.positioned for page in doc.pages):
-        raise ParseError(
-            f"{doc.path}: text input has no column positions; reading tables from text is not supported yet"
-        )
-    tables, warnings = read_tables(doc)
+    if any(page.positioned for page in doc.pages):
+        tables, warnings = read_tables(doc)
+    else:
+        # text input: the narrative's totals help place numbers whose columns were lost
+        warnings = []
+        said = narrative_changes(clean_lines(doc), {}, [])
+        tables = read_text_tables(doc, said, warnings)
     disclosure.warnings.extend(warnings)
     if not tables:
         raise ParseError(f"{doc.path}: no budget table found (is this a 预算/决算公开 document?)")

@@ -23,7 +23,7 @@ def read_text(path: str | Path) -> Document:
     if not text.strip():
         raise ExtractError(str(path), "the text file is empty")
     pages = [
-        Page(number=i, lines=[line.rstrip() for line in chunk.splitlines()])
+        Page(number=i, lines=[line.rstrip("\r\n ") for line in chunk.splitlines()])
         for i, chunk in enumerate(text.split("\f"), start=1)
     ]
     return Document(path=str(path), sha256=file_sha256(path), pages=pages, media_type="text/plain")

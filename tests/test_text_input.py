@@ -1,0 +1,66 @@
+"""Disclosures that arrive as text (source.txt): the same packages as from PDF.
+
+Plain text loses the column positions; the numbers are placed by the template's arithmetic.
+Cells listed in truth/ambiguous.json cannot be placed from text: the parser must leave them
+empty and say so, never guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import DOCS, FIXTURES
+from test_tables_pdf import diff_cells
+
+from sitegen.disclosure import parse_document
+from sitegen.extract import read_document
+
+
+@pytest.fixture(scope="module")
+def from_text():
+    cache = {}
+
+    def get(doc):
+        if doc not in cache:
+            cache[doc] = parse_document(read_document(FIXTURES / doc / "source.txt"))
+        return cache[doc]
+
+    return get
+
+
+def _ambiguous(doc: str) -> list[tuple[str, str]]:
+    path = FIXTURES / doc / "truth" / "ambiguous.json"
+    if not path.exists():
+        return []
+    return [(s["resource"], c) for s in json.loads(path.read_text(encoding="utf-8"))["skip"] for c in s["columns"]]
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_text_tables_equal_truth(from_text, doc):
+    d = from_text(doc)
+    total, diffs = diff_cells(doc, d)
+    skip = _ambiguous(doc)
+    unexplained = [x for x in diffs if not any(x.startswith(f"{r} ") and f" {c}:" in x for r, c in skip)]
+    assert total > 1400
+    assert not unexplained, "\n".join(unexplained[:30])
+    for x in diffs:
+        assert x.endswith("got None"), f"a value was guessed: {x}"
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_unplaceable_values_are_reported(from_text, doc):
+    d = from_text(doc)
+    skip = _ambiguous(doc)
+    reported = [str(w) for w in d.warnings if "cannot place" in str(w)]
+    for resource, _ in skip[:1]:
+        title = d.tables[resource].title
+        assert any(title in w and "candidates" in w for w in reported), reported
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_text_tables_have_no_page(from_text, doc):
+    d = from_text(doc)
+    assert all(row["source_page"] is None for t in d.tables.values() for row in t.rows)
+    assert re.match(r"\d{4}", str(d.unit["year"]))
