@@ -64,3 +64,27 @@ def test_text_tables_have_no_page(from_text, doc):
     d = from_text(doc)
     assert all(row["source_page"] is None for t in d.tables.values() for row in t.rows)
     assert re.match(r"\d{4}", str(d.unit["year"]))
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_text_performance_targets_equal_truth(from_text, doc):
+    from conftest import truth_rows
+    from test_text_parts import _diff
+
+    assert _diff(truth_rows(doc, "performance_targets"), from_text(doc).records["performance_targets"]) == []
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_text_narrative_with_its_own_tables(from_text, doc):
+    """The narrative's 类/款/项 codes now come from the text's own tables."""
+    from conftest import truth_rows
+    from test_text_parts import _diff
+
+    assert _diff(truth_rows(doc, "narrative_changes"), from_text(doc).records["narrative_changes"]) == []
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_text_unit_object(from_text, doc):
+    from test_text_parts import _unit_diff
+
+    assert _unit_diff(doc, from_text(doc).unit) == []

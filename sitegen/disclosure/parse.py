@@ -10,6 +10,7 @@ from .model import Disclosure, ParseError, Source, Table, Warning_
 from .narrative import clean_lines, narrative_changes, unit_facts
 from .performance import read_performance
 from .tables import read_tables
+from .text_performance import read_text_performance
 from .text_tables import read_text_tables
 
 _UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|^部门)\s*[:：]\s*(\S+)")
@@ -106,7 +107,10 @@ def parse_document(doc: Document) -> Disclosure:
     disclosure.records["narrative_changes"] = narrative_changes(
         lines, {name: t.rows for name, t in tables.items()}, disclosure.warnings
     )
-    disclosure.records["performance_targets"] = read_performance(doc, disclosure.warnings)
+    if any(page.positioned for page in doc.pages):
+        disclosure.records["performance_targets"] = read_performance(doc, disclosure.warnings)
+    else:
+        disclosure.records["performance_targets"] = read_text_performance(doc, disclosure.warnings)
     return disclosure
 
 
