@@ -22,7 +22,7 @@ def audit_disclosure(disclosure: Disclosure) -> tuple[list[Finding], int]:
     tables.update(disclosure.records)
     titles = {name: _label(t.table_number, t.title) for name, t in disclosure.tables.items()}
     units = {name: t.unit for name, t in disclosure.tables.items()}
-    return audit_tables(tables, titles, units)
+    return audit_tables(tables, titles, units, disclosure.unit)
 
 
 def audit_package(folder: Path) -> tuple[list[Finding], int, dict]:
@@ -38,5 +38,5 @@ def audit_package(folder: Path) -> tuple[list[Finding], int, dict]:
             tables[res["name"]] = list(csv.DictReader(fh))
         titles[res["name"]] = _label(res.get("table_number", ""), res.get("title", ""))
         units[res["name"]] = res.get("unit", "万元")
-    findings, checks = audit_tables(tables, titles, units)
+    findings, checks = audit_tables(tables, titles, units, descriptor.get("unit"))
     return findings, checks, descriptor

@@ -42,6 +42,7 @@ class Context:
     titles: dict[str, str]  # resource → "表3 部门支出总体情况表"
     units: dict[str, str]  # resource → "万元" | "元"
     counter: list[int]  # checks run
+    unit: dict | None = None  # the package's unit object (facts, project descriptions)
 
     def tol(self, resource: str) -> Decimal:
         return TOLERANCE_WAN * 10000 if self.units.get(resource) == "元" else TOLERANCE_WAN
@@ -360,14 +361,53 @@ def check_project_names(ctx: Context) -> Iterator[Finding]:
                           close, name, "warning", f"绩效目标表项目名称「{name}」与表7「{close}」不一致")
 
 
+_THREE_ITEMS = (("因公出国", "出国"), ("公务接待", "接待"), ("公务用车购置", "购置"), ("公务用车运行", "运行"))
+
+
+def check_narrative_reasons(ctx: Context) -> Iterator[Finding]:
+    """A 三公 item budgeted above zero whose stated reason says there is none of it."""
+    for row in ctx.rows("narrative_changes"):
+        section = str(row.get("section") or "")
+        amount = num(row.get("amount"))
+        if not section.startswith("三公经费/") or amount is None:
+            continue
+        reason = str(row.get("reason") or "")
+        ctx.counter[0] += 1
+        for label, key in _THREE_ITEMS:
+            if label in section and amount > 0 and re.search(rf"(均无|无|未安排)[^，。；]{{0,8}}{key}", reason):
+                yield Finding("narrative_changes", "第三部分 十 “三公”经费", "", section, "reason",
+                              "narrative_reason", f"{_fmt(amount)}万元", reason, "warning",
+                              f"{section} 预算 {_fmt(amount)} 万元，说明的原因却称「{reason}」")
+
+
+_PER_PERSON = re.compile(r"(?:标准|人均)[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*人/月")
+_TINY_YUAN = re.compile(r"人均\s*(0\.\d+)\s*元")
+
+
+def check_description_units(ctx: Context) -> Iterator[Finding]:
+    """Money in the project descriptions printed with a wrong unit (人/月 for 元/人/月, 0.05元 for 万元)."""
+    for project in (ctx.unit or {}).get("projects", []):
+        text = "；".join(str(v) for k, v in project.items() if k != "name")
+        ctx.counter[0] += 1
+        for value in dict.fromkeys(m.group(1) for m in _PER_PERSON.finditer(text)):
+            yield Finding("", "第三部分 七 项目说明", "", str(project.get("name", "")), "unit", "narrative_unit",
+                          f"{value}元/人/月", f"{value}人/月", "warning",
+                          f"项目「{project.get('name', '')}」的标准印为 {value}人/月，应为 元/人/月")
+        for m in _TINY_YUAN.finditer(text):
+            yield Finding("", "第三部分 七 项目说明", "", str(project.get("name", "")), "unit", "narrative_unit",
+                          f"{m.group(1)}万元", f"{m.group(1)}元", "warning",
+                          f"项目「{project.get('name', '')}」印为人均 {m.group(1)}元，按金额应为万元")
+
+
 CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     check_row_sums, check_hierarchy, check_summary, check_cross_tables, check_three_public, check_names,
-    check_narrative, check_project_names,
+    check_narrative, check_project_names, check_narrative_reasons, check_description_units,
 )
 
 
-def audit_tables(tables: Tables, titles: dict[str, str], units: dict[str, str]) -> tuple[list[Finding], int]:
+def audit_tables(tables: Tables, titles: dict[str, str], units: dict[str, str],
+                 unit: dict | None = None) -> tuple[list[Finding], int]:
     """Run every check; return the findings and the number of identities evaluated."""
-    ctx = Context(tables, titles, units, [0])
+    ctx = Context(tables, titles, units, [0], unit)
     findings = [f for check in CHECKS for f in check(ctx)]
     return findings, ctx.counter[0]
