@@ -123,3 +123,26 @@ def test_title_repeated_on_the_continuation_page():
     assert d.tables["income_summary"].pages == [5, 6]
     total, diffs = diff_cells("002", d)
     assert not diffs
+
+
+def test_running_headers_and_footers_are_ignored():
+    """Many real PDFs print the unit and a page count on every page; those lines must not
+    end up in table rows or in sentences that run over a page break."""
+    from conftest import pdf_path, truth_rows
+    from test_text_parts import _diff
+
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+    from sitegen.extract.document import Word
+    from sitegen.extract.pdf import drop_running_lines
+
+    document = read_document(pdf_path("002", "B"))
+    for page in document.pages:
+        page.words.append(Word("焉耆县社会保险中心2024年部门预算公开", 150, 420, 18, 28))
+        page.words.append(Word(f"内部资料 共{len(document.pages)}页 第{page.number}页", 200, 400, page.height - 28,
+                               page.height - 18))
+    drop_running_lines(document.pages)
+    d = parse_document(document)
+    total, diffs = diff_cells("002", d)
+    assert not diffs
+    assert _diff(truth_rows("002", "narrative_changes"), d.records["narrative_changes"]) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -10,7 +11,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 
 from .document import Document, ExtractError, Page, Rule, Word
 from .files import file_sha256
-from .lines import words_to_lines
+from .lines import cluster_lines, join_words, words_to_lines
 
 MIN_TEXT_CHARS = 20  # a page with fewer characters but with images is taken as scanned
 
@@ -55,6 +56,34 @@ def _page(plumb_page, number: int) -> Page:
     )
 
 
+_TABLE_LABEL = re.compile(r"^(附?表|公开)\s*#\s*表?$")
+
+
+def drop_running_lines(pages: list[Page], edge: float = 0.07) -> None:
+    """Remove running headers and footers: text at the top or bottom edge of the page that
+    repeats (numbers aside) on many pages. They would otherwise end up in table rows and in
+    sentences that run over a page break."""
+    keyed: list[list[tuple[str, list[Word]]]] = []
+    counts: dict[str, int] = {}
+    for page in pages:
+        entries = []
+        for line in cluster_lines(page.words):
+            top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+            if page.height and (bottom < page.height * edge or top > page.height * (1 - edge)):
+                key = re.sub(r"\d+", "#", join_words(line)).strip()
+                if key and not _TABLE_LABEL.match(key):
+                    entries.append((key, line))
+        keyed.append(entries)
+        for key in {k for k, _ in entries}:
+            counts[key] = counts.get(key, 0) + 1
+    threshold = max(3, len(pages) // 4)
+    for page, entries in zip(pages, keyed, strict=True):
+        drop = {id(w) for key, line in entries if counts[key] >= threshold for w in line}
+        if drop:
+            page.words = [w for w in page.words if id(w) not in drop]
+            page.lines = words_to_lines(page.words)
+
+
 def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
     """Read a PDF into a Document; raise ExtractError with a plain reason when it cannot."""
     path = Path(path)
@@ -93,6 +122,7 @@ def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
         raise
     except Exception as exc:
         raise ExtractError(str(path), f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+    drop_running_lines(pages)
     if scanned and scanned == len(pages):
         raise ExtractError(str(path), "the PDF has no text layer (a scanned image): it needs OCR first", 1)
     if not any(page.words for page in pages):
