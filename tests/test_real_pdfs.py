@@ -152,3 +152,25 @@ def test_sample_cells_checked_against_the_pages(real):
     assert three['"三公"经费预算数（合计）'] == Decimal("867.50")
     assert three["因公出国(境)费"] == Decimal("839.00") and three["机关运行经费预算数"] == Decimal("213.28")
     assert shanghai.tables["three_public_expenses"].unit == "万元"  # this table alone is in 万元
+
+
+def test_shanghai_2024_cells(real):
+    """govbudgetchecker-01, read by eye on pages 11, 21, 29 and 31."""
+    d = real("govbudgetchecker-01")
+    income = next(t for t in d.tables.values() if t.title == "2024年部门收入预算总表")  # page 11
+    assert [title for _, title in income.fields] == ["收入预算 合计", "收入预算 财政拨款收入", "收入预算 事业收入",
+                                                     "收入预算 事业单位经营收入", "收入预算 其他收入"]
+    row = _row(income, code="2013202")
+    assert (row["name"], row["value_1"], row["value_2"], row["value_3"]) == (
+        "一般行政管理事务", Decimal("888700"), Decimal("888700"), Decimal("0"))
+    fiscal = d.tables["fiscal_summary"]  # page 21
+    assert _row(fiscal, side="expenditure", item="八、城乡社区支出")["general_budget"] == Decimal("119385303")
+    assert _row(fiscal, side="expenditure", item="支出总计")["total"] == Decimal("156211123")
+    basic = d.tables["general_basic_expenditure"]  # page 29: 款 printed "2" and "7"
+    row = _row(basic, name="津贴补贴")
+    assert (row["code"], row["section_code"], row["total"], row["public"]) == (
+        "30102", "02", Decimal("16623810"), Decimal("0"))
+    assert any("one digit" in str(w) for w in d.warnings)
+    three = {r["item"]: r["total"] for r in d.tables["three_public_expenses"].rows}  # page 31, in 万元
+    assert three["公务接待费"] == Decimal("1.35") and three["2024年机关运行经费预算数"] == Decimal("443.18")
+    assert three["购置费"] == Decimal("25") and three["运行费"] == Decimal("21.56")

@@ -303,6 +303,10 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
         if len(code_cells) >= 2:
             parts = (code_cells + ["", "", ""])[:3]
             cls, sec, item = parts
+            if any(len(p) == 1 for p in (sec, item)):
+                warnings.append(Warning_(f"code part printed as one digit in {'/'.join(p for p in parts if p)}; "
+                                         "read as two (e.g. 2 → 02)", row.page, table.title))
+                sec, item = (p.zfill(2) if p else p for p in (sec, item))
             if not cls and (sec or item):
                 cls = last_class
             if not sec and item:
