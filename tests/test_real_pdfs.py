@@ -174,3 +174,10 @@ def test_shanghai_2024_cells(real):
     three = {r["item"]: r["total"] for r in d.tables["three_public_expenses"].rows}  # page 31, in 万元
     assert three["公务接待费"] == Decimal("1.35") and three["2024年机关运行经费预算数"] == Decimal("443.18")
     assert three["购置费"] == Decimal("25") and three["运行费"] == Decimal("21.56")
+
+
+def test_note_says_empty_but_amounts_are_printed(real):
+    """govbudgetchecker-01 page 31: '本表为空表' printed under a 三公 table full of numbers."""
+    findings, _ = audit_disclosure(real("govbudgetchecker-01"))
+    notes = [f for f in findings if f.check == "empty_note"]
+    assert [f.resource for f in notes] == ["three_public_expenses"]

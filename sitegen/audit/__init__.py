@@ -22,14 +22,15 @@ def audit_disclosure(disclosure: Disclosure) -> tuple[list[Finding], int]:
     tables.update(disclosure.records)
     titles = {name: _label(t.table_number, t.title) for name, t in disclosure.tables.items()}
     units = {name: t.unit for name, t in disclosure.tables.items()}
-    return audit_tables(tables, titles, units, disclosure.unit)
+    notes = {name: t.note for name, t in disclosure.tables.items() if t.note}
+    return audit_tables(tables, titles, units, disclosure.unit, notes)
 
 
 def audit_package(folder: Path) -> tuple[list[Finding], int, dict]:
     """Audit a written package from its CSVs; also return its descriptor."""
     folder = Path(folder)
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    tables, titles, units = {}, {}, {}
+    tables, titles, units, notes = {}, {}, {}, {}
     for res in descriptor.get("resources", []):
         path = folder / res.get("path", "")
         if res.get("format") != "csv" or not path.is_file():
@@ -38,5 +39,7 @@ def audit_package(folder: Path) -> tuple[list[Finding], int, dict]:
             tables[res["name"]] = list(csv.DictReader(fh))
         titles[res["name"]] = _label(res.get("table_number", ""), res.get("title", ""))
         units[res["name"]] = res.get("unit", "万元")
-    findings, checks = audit_tables(tables, titles, units, descriptor.get("unit"))
+        if "空表" in res.get("description", ""):
+            notes[res["name"]] = res["description"]
+    findings, checks = audit_tables(tables, titles, units, descriptor.get("unit"), notes)
     return findings, checks, descriptor

@@ -43,6 +43,7 @@ class Context:
     units: dict[str, str]  # resource → "万元" | "元"
     counter: list[int]  # checks run
     unit: dict | None = None  # the package's unit object (facts, project descriptions)
+    notes: dict[str, str] | None = None  # resource → the 备注 printed under the table
 
     def tol(self, resource: str) -> Decimal:
         return TOLERANCE_WAN * 10000 if self.units.get(resource) == "元" else TOLERANCE_WAN
@@ -399,15 +400,29 @@ def check_description_units(ctx: Context) -> Iterator[Finding]:
                           f"项目「{project.get('name', '')}」印为人均 {m.group(1)}元，按金额应为万元")
 
 
+def check_empty_notes(ctx: Context) -> Iterator[Finding]:
+    """A table whose note says it is empty (为空表) while it prints amounts."""
+    for resource, note in (ctx.notes or {}).items():
+        if "空表" not in note:
+            continue
+        ctx.counter[0] += 1
+        printed = [r for r in ctx.rows(resource)
+                   if any(num(v) not in (None, Decimal(0)) for k, v in r.items()
+                          if k not in ("code", "class_code", "section_code", "item_code", "level", "line", "source_page"))]
+        if printed:
+            yield Finding(resource, ctx.titles.get(resource, resource), "", "", "note", "empty_note", "空表",
+                          f"{len(printed)} 行有金额", "warning", f"表下注明「{note}」，但表中印有金额")
+
+
 CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     check_row_sums, check_hierarchy, check_summary, check_cross_tables, check_three_public, check_names,
-    check_narrative, check_project_names, check_narrative_reasons, check_description_units,
+    check_narrative, check_project_names, check_narrative_reasons, check_description_units, check_empty_notes,
 )
 
 
 def audit_tables(tables: Tables, titles: dict[str, str], units: dict[str, str],
-                 unit: dict | None = None) -> tuple[list[Finding], int]:
+                 unit: dict | None = None, notes: dict[str, str] | None = None) -> tuple[list[Finding], int]:
     """Run every check; return the findings and the number of identities evaluated."""
-    ctx = Context(tables, titles, units, [0], unit)
+    ctx = Context(tables, titles, units, [0], unit, notes)
     findings = [f for check in CHECKS for f in check(ctx)]
     return findings, ctx.counter[0]
