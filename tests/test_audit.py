@@ -39,7 +39,8 @@ def test_004_findings(parsed, style):
         ("表6", "301", "total", "408.40", "408.42"),
         ("表6", "301", "personnel", "408.40", "408.42"),
     }
-    assert {f.check for f in findings if f.severity == "warning"} == {"narrative_reason"}
+    assert {f.check for f in findings if f.severity == "warning"} == {
+        "narrative_reason", "narrative_persons", "narrative_staff"}
 
 
 def test_003_project_name_differs(parsed):
@@ -154,3 +155,26 @@ def test_004_reason_contradicts_the_amount(parsed):
     findings, _ = audit_disclosure(parsed("004", "A"))
     reasons = [f for f in findings if f.check == "narrative_reason"]
     assert [(f.row_name, f.expected) for f in reasons] == [("三公经费/公务用车运行费", "3.60万元")]
+
+
+@pytest.mark.parametrize("source", ["pdf", "text"])
+def test_wording_slips(parsed, source):
+    """ISSUES.md 002 C (names in the text) and 004 #3, #4 (head counts)."""
+    from conftest import FIXTURES
+
+    from sitegen.audit.wording import WORDING_CHECKS
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+
+    def wording(doc):
+        d = parsed(doc, "A") if source == "pdf" else parse_document(read_document(FIXTURES / doc / "source.txt"))
+        return sorted((f.check, f.found) for f in audit_disclosure(d)[0] if f.check in WORDING_CHECKS)
+
+    assert wording("002") == [
+        ("narrative_component", "公务员医疗补助缴费"),
+        ("narrative_term", "国有资产经营预算"),
+        ("narrative_title", "结转结余预算支出情况表"),
+        ("narrative_transfer", ""),
+    ]
+    assert wording("003") == []
+    assert wording("004") == [("narrative_persons", "84"), ("narrative_staff", "-1")]

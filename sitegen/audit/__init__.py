@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..disclosure.model import Disclosure
 from .checks import Finding, audit_tables
+from .wording import WORDING_CHECKS, wording_findings
 
 __all__ = ["Finding", "audit_disclosure", "audit_package"]
 
@@ -23,7 +24,12 @@ def audit_disclosure(disclosure: Disclosure) -> tuple[list[Finding], int]:
     titles = {name: _label(t.table_number, t.title) for name, t in disclosure.tables.items()}
     units = {name: t.unit for name, t in disclosure.tables.items()}
     notes = {name: t.note for name, t in disclosure.tables.items() if t.note}
-    return audit_tables(tables, titles, units, disclosure.unit, notes)
+    findings, checks = audit_tables(tables, titles, units, disclosure.unit, notes)
+    if disclosure.narrative:
+        wording = wording_findings(disclosure.narrative, disclosure.tables, disclosure.records, disclosure.unit)
+        findings += wording
+        checks += len(WORDING_CHECKS)
+    return findings, checks
 
 
 def audit_package(folder: Path) -> tuple[list[Finding], int, dict]:
@@ -42,4 +48,12 @@ def audit_package(folder: Path) -> tuple[list[Finding], int, dict]:
         if "空表" in res.get("description", ""):
             notes[res["name"]] = res["description"]
     findings, checks = audit_tables(tables, titles, units, descriptor.get("unit"), notes)
+    # the wording checks need the document's text: keep what the build found
+    try:
+        built = json.loads((folder / "audit.json").read_text(encoding="utf-8"))
+        kept = [Finding(**f) for f in built.get("findings", []) if f.get("check") in WORDING_CHECKS]
+        findings += kept
+        checks += len(WORDING_CHECKS) if kept or built.get("findings") is not None else 0
+    except (OSError, json.JSONDecodeError, TypeError):
+        pass
     return findings, checks, descriptor

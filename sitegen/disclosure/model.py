@@ -53,6 +53,7 @@ class Disclosure:
     source: Source
     tables: dict[str, Table] = field(default_factory=dict)
     records: dict[str, list[Row]] = field(default_factory=dict)  # performance_targets, narrative_changes
+    narrative: str = ""  # 第三部分 as text, for the audit's wording checks (not published)
     warnings: list[Warning_] = field(default_factory=list)
 
     @property

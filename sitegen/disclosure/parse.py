@@ -7,7 +7,7 @@ import re
 from ..extract.document import Document
 from . import template
 from .model import Disclosure, ParseError, Source, Table, Warning_
-from .narrative import clean_lines, narrative_changes, unit_facts
+from .narrative import clean_lines, narrative_changes, part, unit_facts
 from .performance import read_performance
 from .tables import read_tables
 from .text_performance import read_text_performance
@@ -103,6 +103,7 @@ def parse_document(doc: Document) -> Disclosure:
             disclosure.warnings.append(Warning_(f"table not found: {resource}"))
     disclosure.tables = tables
     lines = clean_lines(doc)
+    disclosure.narrative = "".join(part(lines, "三"))
     disclosure.unit.update(unit_facts(lines, disclosure.warnings))
     disclosure.records["narrative_changes"] = narrative_changes(
         lines, {name: t.rows for name, t in tables.items()}, disclosure.warnings
