@@ -88,3 +88,22 @@ def test_text_unit_object(from_text, doc):
     from test_text_parts import _unit_diff
 
     assert _unit_diff(doc, from_text(doc).unit) == []
+
+
+@pytest.mark.parametrize("style", ["A", "B", "C"])
+@pytest.mark.parametrize("doc", ["002", "003"])
+def test_text_exported_from_the_pdfs_never_misplaces_a_number(doc, style):
+    """Another kind of text: the PDFs' own lines, names wrapped around their numbers. Names may
+    come out imperfect, but a number is either in its true column or left empty."""
+    from conftest import pdf_path
+
+    from sitegen.extract.document import Document, Page
+    from sitegen.package.schemas import TABLE_RESOURCES
+
+    pdf = read_document(pdf_path(doc, style))
+    text = Document("x.txt", pdf.sha256, [Page(p.number, lines=list(p.lines)) for p in pdf.pages], "text/plain")
+    total, diffs = diff_cells(doc, parse_document(text))
+    money = {f.name for r in TABLE_RESOURCES for f in r.value_fields}
+    wrong = [x for x in diffs if x.split(" ")[3].rstrip(":") in money and not x.endswith("got None")]
+    assert wrong == []
+    assert len(diffs) < 0.02 * total

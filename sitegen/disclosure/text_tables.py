@@ -76,6 +76,7 @@ class _Raw:
     def __init__(self, first: list[str], tabbed: bool):
         self.lines = [first]
         self.tabbed = tabbed
+        self.before: list[list[str]] = []  # wrapped name lines printed above the row's codes
 
 
 _HEADER_WORDS = re.compile(r"科目|编码|功能分类|经济分类|预算数|财政拨款|类款项|^类$|^款$|^项$")
@@ -98,6 +99,7 @@ def _raw_rows(lines: list[str]) -> tuple[list[_Raw], str | None]:
     rows: list[_Raw] = []
     unit = None
     in_header = False
+    pending: list[list[str]] = []  # text lines since the last row start
     for line in lines:
         if not line.strip():
             continue
@@ -114,13 +116,33 @@ def _raw_rows(lines: list[str]) -> tuple[list[_Raw], str | None]:
         tabbed = "\t" in line
         total_without_numbers = _TOTAL.match(squeeze(line)) and not any(_is_num(t) for t in tokens) and len(tokens) > 2
         if _row_starts(tokens) and not total_without_numbers and (tabbed or rows or not _HEADER_WORDS.search(squeeze(line))):
-            rows.append(_Raw(tokens, tabbed))
+            row = _Raw(tokens, tabbed)
+            if pending and rows and _is_complete(rows[-1].lines[0]) and not _has_name(tokens):
+                # a name wrapped around its numbers ("人力资源和社会保障管理" / "208 01 260.53 …" / "事务"):
+                # the lines just above belong to this row, not to the complete row before them
+                row.before = pending
+                for _ in pending:
+                    rows[-1].lines.pop()
+            rows.append(row)
+            pending = []
             in_header = False
         elif _STRONG_HEADER.search(squeeze(line)) or total_without_numbers:
             in_header = True  # a header repeated after a page break: skip it up to the next row
         elif rows and not in_header and not rows[-1].tabbed and not tabbed and not _HEADER_WORDS.search(squeeze(line)):
             rows[-1].lines.append(tokens)  # a wrapped name, or the numbers under it
+            pending.append(tokens)
     return rows, unit
+
+
+def _has_name(tokens: list[str]) -> bool:
+    _, rest = _split_codes(tokens)
+    return any(t and not _is_num(t) for t in rest)
+
+
+def _is_complete(tokens: list[str]) -> bool:
+    """A start line that holds its name and its numbers."""
+    _, rest = _split_codes(tokens)
+    return _has_name(tokens) and any(_is_num(t) for t in rest)
 
 
 def _split_codes(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -167,7 +189,7 @@ def _classification(raw: _Raw, value_count: int, has_project: bool):
     if raw.tabbed:
         return _tabbed(raw.lines[0], value_count, has_project)
     codes, rest = _split_codes(raw.lines[0])
-    texts: list[str] = []
+    texts: list[str] = [t for tokens in raw.before for t in tokens if t and not _is_num(t)]
     values: list[Decimal] = []
     for index, tokens in enumerate(raw.lines):
         for t in (rest if index == 0 else tokens):
