@@ -32,7 +32,8 @@ FIELDS = (
 )
 
 
-def _field(label: str) -> str | None:
+def field_for(label: str) -> str | None:
+    """The target-table field a header label names."""
     label = squeeze(label)
     for name, words in FIELDS:
         if any(w in label for w in words):
@@ -152,7 +153,7 @@ def _read_page(page: Page, lines, columns, scope, project, carried, rows) -> tup
         vx = body_vertical_rules(page.rules, bottom, body_bottom) if body_words else []
         columns = build_columns(header, vx, page.rules, body_words)
         for c in columns:
-            c.field = _field(c.own + c.ctx)
+            c.field = field_for(c.own + c.ctx)
     elif columns is None or not lines:
         return False, columns, False
     # stop at the first narrative heading under the table

@@ -14,18 +14,10 @@ from decimal import Decimal, InvalidOperation
 from ..extract.document import Document
 from .model import Row, Warning_
 from .narrative import squeeze
-from .performance import FIELDS, normalise_target, parse_target
+from .performance import FIELDS, field_for, normalise_target, parse_target
 
 _TITLE = re.compile(r"^(部门|单位)?(整体|项目支出|项目)绩效目标表$")
 _END = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)")
-
-
-def _field(label: str) -> str | None:
-    label = squeeze(label)
-    for name, words in FIELDS:
-        if any(w in label for w in words):
-            return name
-    return None
 
 
 def _record(scope: str, project: str, cells: dict[str, str]) -> Row:
@@ -74,7 +66,7 @@ def read_text_performance(doc: Document, warnings: list[Warning_]) -> list[Row]:
                 break
             body.append(line)
         if "\t" in block[header_at]:
-            fields = [_field(c) for c in block[header_at].split("\t")]
+            fields = [field_for(c) for c in block[header_at].split("\t")]
             rows.extend(_tabbed(body, fields, scope, project))
         else:
             head = squeeze("".join(block[header_at:header_at + 16]))

@@ -222,14 +222,6 @@ def _tabbed(cells: list[str], value_count: int, has_project: bool):
     return "".join(codes), squeeze(name), [squeeze(project)] if project else [], values, positional
 
 
-Placement = dict
-
-
-def _code_parts(digits: str, last: tuple[str, str]) -> tuple[str, str, str]:
-    cls, sec, item = digits[:3], digits[3:5], digits[5:7]
-    return cls, sec, item
-
-
 def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning_]) -> dict[str, Table]:
     lines = [line for page in doc.pages for line in page.lines]
     tables: dict[str, Table] = {}
