@@ -105,3 +105,26 @@ def test_missing_sections_warn_not_crash():
 def test_truth_fixture_has_performance_rows():
     with open(FIXTURES / "003" / "truth" / "performance_targets.csv", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == 37
+
+
+def test_narrative_wording_variants():
+    """Other documents say 较2023年, 与上年相比, 编制人数, 实有人员: the same facts."""
+    from sitegen.extract.document import Document, Page
+
+    lines = [
+        "第一部分 概况", "一、主要职能", "（一）负责甲。（二）负责乙。", "二、机构设置及人员情况",
+        "某单位编制人数 12 人，实有人员 10 人，其中：在职 8 人，增加 1 人；退休 2 人，减少 1 人。",
+        "第三部分 情况说明", "三、关于某单位支出预算情况说明",
+        "基本支出 100.00 万元，占 50%，较2023年预算增加 10.00 万元，增长 11.11%，主要原因是人员增加。",
+        "项目支出 100.00 万元，占 50%，与上年相比减少 5.00 万元，下降 4.76%，主要原因是项目完成。",
+    ]
+    doc = Document("x.txt", "0" * 64, [Page(1, lines=lines)], "text/plain")
+    warnings = []
+    cleaned = clean_lines(doc)
+    facts = unit_facts(cleaned, warnings)
+    assert facts["staffing"]["authorized"] == 12 and facts["staffing"]["actual"] == 10
+    assert facts["staffing"]["retired_change"] == -1
+    rows = narrative_changes(cleaned, {}, warnings)
+    got = {r["section"]: (r["amount"], r["change"], r["change_pct"]) for r in rows}
+    assert got["支出预算/基本支出"] == (Decimal("100.00"), Decimal("10.00"), Decimal("11.11"))
+    assert got["支出预算/项目支出"] == (Decimal("100.00"), Decimal("-5.00"), Decimal("-4.76"))

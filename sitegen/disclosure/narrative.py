@@ -89,7 +89,7 @@ _CHANGE_CORE = (
     r"(?P<dir>增加|减少|增长|下降)" + NUM.replace("(", "(?P<chg>", 1) + r"(?:万元|元)?[，,]?"
     r"(?:(?P<dir2>增长|下降|增加|减少)" + NUM.replace("(", "(?P<pct>", 1) + r"%)?"
 )
-_CHANGE = r"(?:比|较)上年(?:预算)?(?:数)?" + _CHANGE_CORE
+_CHANGE = r"(?:比|较|与)(?:上年|上一年|\d{4}年)(?:度)?(?:预算)?(?:数)?(?:相比)?" + _CHANGE_CORE
 _REASON = r"(?:[。，,；;]?\s*主要(?:原因是|原因|用于|是)[:：]?(?P<reason>[^。；;]*))?"
 
 
@@ -293,8 +293,8 @@ def unit_facts(lines: list[str], warnings: list[Warning_]) -> dict:
     if m:
         facts["departments"] = _split_top(m.group(1))
     staffing: dict = {}
-    for key, label in (("authorized", r"编制数"), ("actual", r"实有人数")):
-        m = re.search(label + r"[为:：]?(\d+)", org)
+    for key, label in (("authorized", r"(?:编制数|编制人数|核定编制)"), ("actual", r"(?:实有人数|实有人员)")):
+        m = re.search(label + r"[为:：共]?(\d+)", org)
         if m:
             staffing[key] = int(m.group(1))
     for key, label in (("employed", "在职"), ("retired", "退休"), ("retired_special", "离休")):
