@@ -146,3 +146,24 @@ def test_running_headers_and_footers_are_ignored():
     total, diffs = diff_cells("002", d)
     assert not diffs
     assert _diff(truth_rows("002", "narrative_changes"), d.records["narrative_changes"]) == []
+
+
+@pytest.mark.parametrize(
+    "line,resource,number",
+    [
+        ("附表1 部门收支总体情况表", "income_expenditure_summary", "附表1"),
+        ("附表3-1 一般公共预算支出情况表", "general_budget_expenditure", "附表3-1"),
+        ("表十 财政拨款“三公”经费支出情况表", "three_public_expenses", "表十"),
+        ("表3：部门支出总体情况表", "expenditure_summary", "表3"),
+        ("阿克陶县社会保险中心部门收入总体情况表", "income_summary", ""),
+        ("2024年部门一般公共预算基本支出部门预算经济分类预算表", "general_basic_expenditure", ""),
+        ("一、部门收支总体情况表", None, ""),  # a table of contents line
+        ("政府性基金预算支出情况表为空表。", None, ""),  # a sentence
+    ],
+)
+def test_title_variants(line, resource, number):
+    from sitegen.disclosure.template import table_number, title_resource
+
+    assert title_resource(line) == resource
+    if resource:
+        assert table_number(line) == number
