@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 import time
 import tomllib
 from collections.abc import Callable, Iterable
@@ -204,6 +205,13 @@ def _collect(result, outcomes: dict[Path, Outcome], cache: Cache, progress) -> N
         progress(outcome)
 
 
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
 def unit_id_for(disclosure: Disclosure, meta: dict) -> str:
     return safe_id(meta["unit_id"]) if meta.get("unit_id") else slugify(disclosure.name)
 
@@ -290,4 +298,25 @@ class PackageSink:
             if changed:
                 self.report.changed.append(target)
         self.report.errors.sort()
+        self._drop_orphans()
         return dict(self.claimed)
+
+    def _drop_orphans(self) -> None:
+        """A package this build wrote elsewhere (its unit_id or year changed) leaves its old
+        folder behind: remove it, since the same source file just produced its replacement.
+        Packages whose source is gone are kept: nothing could regenerate them."""
+        sources = {}
+        for target in self.claimed:
+            dp = _read_json(target / "datapackage.json")
+            for source in (dp or {}).get("sources", []):
+                sources[source.get("sha256")] = target
+        for dp_path in self.out.glob("*/*/datapackage.json"):
+            folder = dp_path.parent
+            if folder in self.claimed:
+                continue
+            dp = _read_json(dp_path) or {}
+            shas = {s.get("sha256") for s in dp.get("sources", [])}
+            if shas and all(sha in sources for sha in shas):
+                shutil.rmtree(folder, ignore_errors=True)
+                if not any(folder.parent.iterdir()):
+                    folder.parent.rmdir()

@@ -211,3 +211,18 @@ def test_dask_executor_gives_identical_output(tmp_path):
     result = _build(content, dask, "--cache", "", "--executor", "dask", env=env)
     assert result.exit_code == 0, result.output
     assert _tree(local / "dp") == _tree(dask / "dp")
+
+
+def test_renamed_unit_replaces_its_old_package(tmp_path):
+    """Changing a unit_id moves the package; the old folder (same source) goes, others stay."""
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(pdf_path("004", "A"), content / "a.pdf")
+    assert _build(content, tmp_path).exit_code == 0
+    keep = tmp_path / "dp" / "kept-by-hand" / "2020-budget"
+    keep.mkdir(parents=True)
+    (keep / "datapackage.json").write_text('{"sources": [{"sha256": "0000"}], "resources": []}', encoding="utf-8")
+    (content / "metadata.toml").write_text('[files."a.pdf"]\nunit_id = "akaotao"\n', encoding="utf-8")
+    assert _build(content, tmp_path).exit_code == 0
+    folders = sorted(p.parent.relative_to(tmp_path / "dp").as_posix() for p in (tmp_path / "dp").glob("*/*/datapackage.json"))
+    assert folders == ["akaotao/2025-budget", "kept-by-hand/2020-budget"]
