@@ -41,3 +41,14 @@ def parsed():
         return cache[key]
 
     return get
+
+
+def make_content(root: Path, files: dict[str, tuple[str, str]]) -> Path:
+    """A content folder under root holding corpus PDFs: {file name: (document, style)}."""
+    import shutil
+
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for name, (doc, style) in files.items():
+        shutil.copy(pdf_path(doc, style), content / name)
+    return content

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import pdf_path, truth_rows
+from conftest import make_content, pdf_path, truth_rows
 from frictionless import validate
 
 from sitegen.cli import cli
@@ -20,10 +20,7 @@ from sitegen.package.schemas import RESOURCES
 def built(tmp_path_factory):
     """One build of a small content folder: two good PDFs and a broken one."""
     root = tmp_path_factory.mktemp("build")
-    content = root / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("002", "B"), content / "yanqi.pdf")
-    shutil.copy(pdf_path("004", "C"), content / "aketao.pdf")
+    content = make_content(root, {"yanqi.pdf": ("002", "B"), "aketao.pdf": ("004", "C")})
     (content / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf\n")
     (content / "metadata.toml").write_text(
         '[defaults]\nregion = "新疆维吾尔自治区"\n\n[files."aketao.pdf"]\nunit_id = "akaotao-xian-shehui-baoxian-zhongxin"\n'

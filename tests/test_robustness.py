@@ -16,7 +16,7 @@ from pathlib import Path
 import pdfgen
 import pytest
 from click.testing import CliRunner
-from conftest import pdf_path
+from conftest import make_content, pdf_path
 
 from sitegen.cli import cli
 
@@ -35,9 +35,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def bad_content(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("004", "B"), content / "good.pdf")
+    content = make_content(tmp_path, {"good.pdf": ("004", "B")})
     good = pdf_path("003", "C").read_bytes()
     (content / "truncated.pdf").write_bytes(good[: len(good) // 3])
     (content / "garbage.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(2000))
@@ -73,17 +71,13 @@ def test_bad_inputs_are_reported_and_good_files_built(bad_content, tmp_path):
 
 
 def test_time_limit_stops_a_slow_parse(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("002", "A"), content / "slow.pdf")
+    content = make_content(tmp_path, {"slow.pdf": ("002", "A")})
     result = _build(content, tmp_path, "--timeout", "0.3", "--cache", "")
     assert "stopped after" in result.output and "time limit" in result.output
 
 
 def test_unit_id_cannot_escape_the_output_folder(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("004", "A"), content / "a.pdf")
+    content = make_content(tmp_path, {"a.pdf": ("004", "A")})
     (content / "metadata.toml").write_text('[files."a.pdf"]\nunit_id = "../../../etc/passwd"\n', encoding="utf-8")
     result = _build(content, tmp_path)
     assert result.exit_code == 0, result.output
@@ -93,10 +87,7 @@ def test_unit_id_cannot_escape_the_output_folder(tmp_path):
 
 
 def test_two_files_claiming_one_unit_and_year(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("004", "A"), content / "first.pdf")
-    shutil.copy(pdf_path("004", "B"), content / "second.pdf")
+    content = make_content(tmp_path, {"first.pdf": ("004", "A"), "second.pdf": ("004", "B")})
     result = _build(content, tmp_path)
     assert "same unit-id and year" in result.output
     assert "first.pdf" in result.output and "second.pdf" in result.output
@@ -127,10 +118,7 @@ def test_untrusted_text_is_escaped(tmp_path):
 
 
 def test_builds_are_byte_identical(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("002", "B"), content / "a.pdf")
-    shutil.copy(pdf_path("003", "A"), content / "b.pdf")
+    content = make_content(tmp_path, {"a.pdf": ("002", "B"), "b.pdf": ("003", "A")})
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     first, second = tmp_path / "one", tmp_path / "two"
     assert _build(content, first, "--cache", "", env=env).exit_code == 0
@@ -142,10 +130,7 @@ def test_builds_are_byte_identical(tmp_path):
 
 
 def test_incremental_rebuild_touches_only_what_changed(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("002", "C"), content / "yanqi.pdf")
-    shutil.copy(pdf_path("003", "C"), content / "xinjiang.pdf")
+    content = make_content(tmp_path, {"yanqi.pdf": ("002", "C"), "xinjiang.pdf": ("003", "C")})
     assert _build(content, tmp_path).exit_code == 0
     site, dp = tmp_path / "site", tmp_path / "dp"
     before = {p: p.stat().st_ino for p in site.rglob("*") if p.is_file()}
@@ -201,10 +186,7 @@ def test_killed_build_leaves_previous_output_intact(tmp_path):
 
 def test_dask_executor_gives_identical_output(tmp_path):
     pytest.importorskip("dask.distributed")
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("004", "B"), content / "a.pdf")
-    shutil.copy(pdf_path("002", "C"), content / "b.pdf")
+    content = make_content(tmp_path, {"a.pdf": ("004", "B"), "b.pdf": ("002", "C")})
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     local, dask = tmp_path / "local", tmp_path / "dask"
     assert _build(content, local, "--cache", "", env=env).exit_code == 0
@@ -215,9 +197,7 @@ def test_dask_executor_gives_identical_output(tmp_path):
 
 def test_renamed_unit_replaces_its_old_package(tmp_path):
     """Changing a unit_id moves the package; the old folder (same source) goes, others stay."""
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("004", "A"), content / "a.pdf")
+    content = make_content(tmp_path, {"a.pdf": ("004", "A")})
     assert _build(content, tmp_path).exit_code == 0
     keep = tmp_path / "dp" / "kept-by-hand" / "2020-budget"
     keep.mkdir(parents=True)

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 from click.testing import CliRunner
-from conftest import pdf_path
+from conftest import make_content
 
 from sitegen.cli import cli
 
@@ -24,10 +24,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
-    content = root / "content"
-    content.mkdir()
-    shutil.copy(pdf_path("002", "A"), content / "yanqi.pdf")
-    shutil.copy(pdf_path("003", "B"), content / "xinjiang.pdf")
+    content = make_content(root, {"yanqi.pdf": ("002", "A"), "xinjiang.pdf": ("003", "B")})
     result = CliRunner().invoke(
         cli, ["build", "--content", str(content), "--data", str(root / "dp"), "--out", str(root / "site"), "--cache", ""]
     )

@@ -241,10 +241,10 @@ def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning
         tables[resource] = table
     projects = tables.get("general_project_expenditure")
     if projects is not None:  # now that 表2/3/5 are read, their names split 表7's run-together text
+        known = _known_names(tables)
         for row in projects.rows:
             if row["code"] and len(row["code"]) == 7 and not row["project_name"]:
-                _, name, extra, _, _ = _split_project((row["code"], row["name"], [], [], None), tables)
-                row["name"], row["project_name"] = name, "".join(extra)
+                row["name"], row["project_name"] = _split_project(row["code"], row["name"], known)
     return tables
 
 
@@ -289,17 +289,17 @@ def _empty_columns(tables: dict[str, Table]) -> dict[str, set[str]]:
     return out
 
 
+def _present(**values) -> dict:
+    """The given fields that have a value."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def _anchors(resource: str, tables: dict[str, Table], narrative: list[Row]) -> dict[str, dict]:
     said = {r["section"]: r["amount"] for r in narrative if r.get("amount") is not None}
     anchors: dict[str, dict] = {}
     if resource in ("expenditure_summary", "general_budget_expenditure"):
-        basic = said.get("支出预算/基本支出") or said.get("一般公共预算当年拨款/基本支出")
-        project = said.get("支出预算/项目支出") or said.get("一般公共预算当年拨款/项目支出")
-        total = {}
-        if basic is not None:
-            total["basic"] = basic
-        if project is not None:
-            total["project"] = project
+        total = _present(basic=said.get("支出预算/基本支出") or said.get("一般公共预算当年拨款/基本支出"),
+                         project=said.get("支出预算/项目支出") or said.get("一般公共预算当年拨款/项目支出"))
         if total:
             anchors[""] = total
         t7 = tables.get("general_project_expenditure")
@@ -311,23 +311,18 @@ def _anchors(resource: str, tables: dict[str, Table], narrative: list[Row]) -> d
             for code, amount in per_code.items():
                 anchors.setdefault(code, {})["project"] = amount
     if resource == "general_basic_expenditure":
-        total = {}
-        for field, section in (("personnel", "一般公共预算基本支出/人员经费"), ("public", "一般公共预算基本支出/公用经费")):
-            if section in said:
-                total[field] = said[section]
+        total = _present(personnel=said.get("一般公共预算基本支出/人员经费"),
+                         public=said.get("一般公共预算基本支出/公用经费"))
         if total:
             anchors[""] = total
     if resource == "income_summary":
         t1 = tables.get("income_expenditure_summary")
         if t1:
             items = {squeeze(str(r["item"])): r["amount"] for r in t1.rows if r["side"] == "income"}
-            own = next((v for k, v in items.items() if "一般财力" in k), None)
-            transfer = next((v for k, v in items.items() if k.startswith("上级一般公共预算")), None)
-            total = {}
-            if own is not None:
-                total["general_budget"] = own
-            if transfer is not None:
-                total["general_budget_transfer"] = transfer
+            total = _present(
+                general_budget=next((v for k, v in items.items() if "一般财力" in k), None),
+                general_budget_transfer=next((v for k, v in items.items() if k.startswith("上级一般公共预算")), None),
+            )
             if total:
                 anchors[""] = total
     return anchors
@@ -386,28 +381,24 @@ def _known_names(tables: dict[str, Table]) -> dict[str, set[str]]:
     return names
 
 
-def _split_project(parsed, tables: dict[str, Table]):
+def _split_project(digits: str, name: str, known: dict[str, set[str]]) -> tuple[str, str]:
     """Plain 表7 rows run the subject name and the project name together: split them where a
     name the other tables give this code (or its 款/类) ends."""
-    digits, name, extra, values, positional = parsed
-    if extra or len(digits) != 7:
-        return parsed
-    known = _known_names(tables)
     candidates = sorted(known.get(digits, set()) | known.get(digits[:5], set()) | known.get(digits[:3], set()),
                         key=len, reverse=True)
     for candidate in candidates:
         if name.startswith(candidate) and len(name) > len(candidate):
-            return digits, candidate, [name[len(candidate):]], values, positional
+            return candidate, name[len(candidate):]
     again = name.find(name[:3], 4) if len(name) > 8 else -1
     if again > 0:  # the project name restarts with the subject's first words ("财政对…财政对…")
-        return digits, name[:again], [name[again:]], values, positional
+        return name[:again], name[again:]
     for candidate in known.get(digits, set()):
         common = 0
         while common < min(len(candidate), len(name)) and candidate[common] == name[common]:
             common += 1
-        if common >= 4 and common < len(name):
-            return digits, name[:common], [name[common:]], values, positional
-    return parsed
+        if 4 <= common < len(name):
+            return name[:common], name[common:]
+    return name, ""
 
 
 def _consistent(placed: dict, fields: list[str], rules) -> bool:
@@ -442,6 +433,7 @@ def _groups(tokens: list[str]) -> list[tuple[str, list[str]]]:
 def _two_sided(lines: list[str], resource: str, tables, warnings, table: Table) -> list[Row]:
     spec = BY_NAME[resource]
     fields = [f.name for f in spec.value_fields]
+    empty = _empty_columns(tables).get(resource, set())
     income: list[Row] = []
     spending: list[Row] = []
     started = False
@@ -496,8 +488,7 @@ def _two_sided(lines: list[str], resource: str, tables, warnings, table: Table) 
                 rec[first] = values[0] if values else None
             else:
                 rows = [TextRow(code, 1, values)]
-                solve(rows, fields, template.ROW_SUMS.get(resource, [("total", tuple(fields[1:]))]),
-                      _empty_columns(tables).get(resource, set()), {})
+                solve(rows, fields, template.ROW_SUMS.get(resource, [("total", tuple(fields[1:]))]), empty, {})
                 rec.update({f: (rows[0].chosen or {}).get(f) for f in fields})
             rec["source_page"] = None
             (income if side == "income" else spending).append(rec)
@@ -512,6 +503,7 @@ def _two_sided(lines: list[str], resource: str, tables, warnings, table: Table) 
 def _items(lines: list[str], resource: str, tables, warnings, table: Table) -> list[Row]:
     spec = BY_NAME[resource]
     fields = [f.name for f in spec.value_fields]
+    rules, empty = template.ROW_SUMS.get(resource, []), _empty_columns(tables).get(resource, set())
     out: list[Row] = []
     started = False
     for line in lines:
@@ -542,7 +534,7 @@ def _items(lines: list[str], resource: str, tables, warnings, table: Table) -> l
                 out.append({"item": label, **{f: placed.get(f) for f in fields}, "source_page": None})
                 continue
         rows = [TextRow(label, 1, values)]
-        solve(rows, fields, template.ROW_SUMS.get(resource, []), _empty_columns(tables).get(resource, set()), {})
+        solve(rows, fields, rules, empty, {})
         if rows[0].ambiguous:
             warnings.append(Warning_(f"row {label}: cannot place {values} uniquely", None, table.title))
         out.append({"item": label, **{f: (rows[0].chosen or {}).get(f) for f in fields}, "source_page": None})
