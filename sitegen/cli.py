@@ -26,6 +26,7 @@ from .build import (
 from .extract import SUFFIXES
 
 console = Console(stderr=True, soft_wrap=True)
+FAIL_LEVELS = ("invalid", "errors", "warnings")
 
 
 def _progress(total: int, label: str):
@@ -92,7 +93,7 @@ def _parse_with_progress(paths: list[Path], cache: Cache, label: str, jobs=None,
 @click.option("--content", default=None, type=click.Path(), help="Folder holding metadata.toml (default: common parent).")
 @parse_options
 def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, **run) -> None:
-    """Parse disclosures (PDF) into data packages; print each package path written."""
+    """Parse disclosures (PDF, .txt, .md) into data packages; print each package path written."""
     paths = _expand(files)
     bad = [p for p in paths if p.suffix.lower() not in SUFFIXES]
     for p in bad:
@@ -117,8 +118,10 @@ def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, 
 @cli.command()
 @click.argument("dirs", nargs=-1, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
-@click.option("--strict", is_flag=True, help="Warnings (naming/unit slips) also fail.")
-def validate(dirs: tuple[str, ...], as_json: bool, strict: bool) -> None:
+@click.option("--fail-on", "fail_on", type=click.Choice(FAIL_LEVELS), default="errors", show_default=True,
+              help="Exit 1 on: invalid packages only; also the audit's errors; also its warnings.")
+@click.option("--strict", is_flag=True, help="Same as --fail-on warnings.")
+def validate(dirs: tuple[str, ...], as_json: bool, fail_on: str, strict: bool) -> None:
     """Validate packages: Frictionless (schema, types, bytes, hashes), then the audit's identities."""
     from .audit import audit_package
     from .package.validate import find_packages, validate_package
@@ -146,7 +149,8 @@ def validate(dirs: tuple[str, ...], as_json: bool, strict: bool) -> None:
         }
         report["packages"].append(entry)
         errors = [f for f in findings if f.severity == "error"]
-        if not check.valid or errors or (strict and findings):
+        level = "warnings" if strict else fail_on
+        if not check.valid or (level != "invalid" and errors) or (level == "warnings" and findings):
             failed = True
         if as_json:
             continue

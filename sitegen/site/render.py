@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import __version__
+from .. import code_digest
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import swap_in
 from . import strings
@@ -83,7 +83,8 @@ MANIFEST = ".sitegen-manifest.json"
 
 
 def _digest_tree(root: Path) -> str:
-    h = hashlib.sha256(__version__.encode())
+    """Templates and the rendering code: a change to either re-renders every page."""
+    h = hashlib.sha256(code_digest().encode())
     for path in sorted(Path(root).rglob("*")):
         if path.is_file():
             h.update(path.relative_to(root).as_posix().encode())
