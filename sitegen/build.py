@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, parser_version
-from .audit import audit_disclosure
+from .audit import audit_for_build
 from .disclosure import Disclosure, ParseError, parse_document
 from .executors import run_dask, run_local
 from .extract import SUFFIXES, ExtractError, read_document
@@ -280,11 +280,16 @@ class PackageSink:
                                    [f"{outcome.path.name}: {w}" for w in existing["warnings"]], False)
             outcome.disclosure = None
             return
-        findings, checks_run = audit_disclosure(disclosure)
-        _, changed = write_package(disclosure, self.out, unit_id, meta,
-                                   audit=([f.to_dict() for f in findings], checks_run), input_key=key)
+        counted: list[int] = []
+
+        def audit(files: dict[str, bytes], dp: dict) -> tuple[list[dict], int, int]:
+            result = audit_for_build(files, dp, disclosure)
+            counted.append(len(result[0]))
+            return result
+
+        _, changed = write_package(disclosure, self.out, unit_id, meta, audit=audit, input_key=key)
         warnings = [f"{outcome.path.name}: {w}" for w in disclosure.warnings]
-        self._stats[target] = (len(findings), len(disclosure.tables), warnings, changed)
+        self._stats[target] = (counted[0], len(disclosure.tables), warnings, changed)
         outcome.disclosure = None  # written: free it
 
     def finish(self) -> dict[Path, Path]:

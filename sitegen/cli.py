@@ -164,9 +164,12 @@ def validate(dirs: tuple[str, ...], as_json: bool, fail_on: str, strict: bool) -
             by_table.setdefault(f.table or "(across tables)", []).append(f)
         for table, items in by_table.items():
             click.echo(f"  {table}")
+            explained = set()
             for f in items:
-                where = f"{f.row_code} {f.row_name}".strip()
-                click.echo(f"    [{f.severity}] {where} · {f.column}: {f.message}")
+                click.echo(f"    [{f.severity}] {f.message}")
+                if f.suspect and f.suspect["message"] not in explained:
+                    explained.add(f.suspect["message"])
+                    click.echo(f"      → {f.suspect['message']}")
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
+from ..audit.declared import CHECKS
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import swap_in
 from . import strings
@@ -292,7 +293,7 @@ def render_site(
         pages = {
             "index.html": env.get_template("index.html").render(rows=rows, years=years, regions=regions,
                                                                 headline=headline, root=""),
-            "quality.html": env.get_template("quality.html").render(rows=quality, root=""),
+            "quality.html": env.get_template("quality.html").render(rows=quality, checks=CHECKS.values(), root=""),
             "compare.html": env.get_template("compare.html").render(
                 by_year={y: [r for r in rows if str(r["year"]) == y] for y in years}, root=""),
             "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
