@@ -213,14 +213,23 @@ def test_every_finding_is_a_declared_check_with_a_chinese_message(parsed):
                 assert f.source_page, f
 
 
-@pytest.mark.parametrize("doc,style", [("002", "A"), ("003", "B"), ("004", "C")])
+REAL = sorted((Path(__file__).parents[1] / "content" / "real").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("doc,style", [("002", "A"), ("003", "B"), ("004", "C"), *((p.name, "real") for p in REAL)])
 def test_build_and_validate_report_the_same_findings(tmp_path, doc, style):
     """One audit path: what the build publishes in audit.json is what `validate --json` reports."""
     import json
+    import shutil
 
     from conftest import make_content
 
-    content = make_content(tmp_path, {f"{doc}.pdf": (doc, style)})
+    if style == "real":
+        content = tmp_path / "content"
+        content.mkdir()
+        shutil.copy(Path(__file__).parents[1] / "content" / "real" / doc, content / doc)
+    else:
+        content = make_content(tmp_path, {f"{doc}.pdf": (doc, style)})
     result = CliRunner().invoke(cli, ["build", "--content", str(content), "--data", str(tmp_path / "dp"),
                                       "--out", str(tmp_path / "site"), "--cache", ""])
     assert result.exit_code == 0, result.output
