@@ -142,6 +142,9 @@ def test_inventory_file_is_well_formed(path: Path):
         _check_pages(doc["contents_page"], count, f"{path.name} contents_page")
     if "three_public_total" in doc:
         assert isinstance(doc["three_public_total"], str)
+    for n, item in enumerate(doc.get("printed_inconsistencies", []), start=1):
+        assert isinstance(item.get("what"), str) and item["what"], f"{path.name}: finding {n}"
+        _check_pages(sorted(item.get("pages") or []), count, f"{path.name} finding {n}")
     for n, table in enumerate(doc["tables"], start=1):
         assert isinstance(table, dict), f"{path.name} table {n} must be an object"
         _check_table(table, count, f"{path.name} table {n} ({table.get('title')})")
