@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 INVENTORY = ROOT / "tests" / "fixtures" / "inventory"
 FILES = sorted(INVENTORY.glob("*.json"))
 
-# Resource names of /spec/DATA-CONTRACT.md (budget tables, final accounts) plus "extra".
+# Resource names of docs/DATA-CONTRACT.md (budget tables, final accounts) plus "extra".
 RESOURCES = {
     "income_expenditure_summary",
     "income_summary",
