@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
+from ..fsutil import make_temp_dir, swap_in
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
-from ..package.writer import swap_in
 from . import strings
 from .downloads import dictionary, write_combined, write_xlsx, write_zip
 from .views import PackageView, load_packages, money
@@ -248,7 +247,7 @@ def render_site(
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
     try:
         static = templates / "static"
