@@ -223,7 +223,7 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
     sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
     report.seconds = time.perf_counter() - start
-    for s in report.skipped:
+    for s in [*report.skipped, *site.left_out]:
         say("skipped", s)
     for e in report.errors:
         say("error", e)

@@ -128,8 +128,8 @@ def run_dask(task: Task, paths: list[Job], on_result: Callable[[Result], None], 
         client.close()
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so the parser's broad handlers let it through."""
 
 
 def run_inline(task: Task, paths: list[Job], on_result: Callable[[Result], None],
