@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 import os
 import shutil
@@ -123,10 +124,11 @@ def test_part_of_that_cannot_be_honoured_is_named_and_the_file_still_built(tmp_p
 # ---------------------------------------------------------------- 2. NaN / sNaN / Infinity cells
 
 
-def parse_with(cells: dict[str, tuple[int, str]]):
-    """004's text disclosure with tab cells replaced: {row as printed: (cell index, new text)}."""
+@functools.cache
+def parse_with(*cells: tuple[str, int, str]):
+    """004's text disclosure with tab cells replaced: (row as printed, cell index, new text)…"""
     text = TEXT["004"]
-    for row, (index, value) in cells.items():
+    for row, index, value in cells:
         text = with_cell(text, row, index, value)
     doc = read_document(FIXTURES / "004" / "source.txt")
     doc.pages = [dataclasses.replace(doc.pages[0], lines=text.splitlines())]
@@ -137,10 +139,10 @@ def row_of(d, resource: str, name: str) -> dict:
     return next(r for r in d.tables[resource].rows if (r.get("name") or r.get("item")) == name)
 
 
-@pytest.mark.parametrize("token", ["NaN", "sNaN", "Infinity", "-Infinity", "nan", "inf"])
+@pytest.mark.parametrize("token", ["NaN", "sNaN", "-Infinity"])
 def test_non_finite_text_cell_is_left_empty_and_reported(token):
     """The cell reads exactly like a blank cell, plus a warning naming it."""
-    bad, blank = parse_with({ROW_T2: (5, token)}), parse_with({ROW_T2: (5, "")})
+    bad, blank = parse_with((ROW_T2, 5, token)), parse_with((ROW_T2, 5, ""))
     assert row_of(bad, "income_summary", "行政单位离退休") == row_of(blank, "income_summary", "行政单位离退休")
     assert any(repr(token) in str(w) and "not a number" in str(w) for w in bad.warnings)
     assert all(v is None or v.is_finite() for t in bad.tables.values() for r in t.rows for v in r.values()
@@ -236,12 +238,12 @@ def test_amount_grammar_refuses(text):
         parse_amount(text)
 
 
-@pytest.mark.parametrize("token", ["1,2,3", "12,34.5", "1e5", "1_000", "１９.９０", "١٩"])
+@pytest.mark.parametrize("token", ["1,2,3", "1e5", "1_000", "１９.９０"])
 def test_malformed_tab_cell_never_shifts_the_row(token):
     """A refused number is an empty cell in place: the row reads like one with that cell
     blank (the numbers right of it keep their columns), the 三公 item keeps its own name."""
-    bad = parse_with({ROW_T2: (5, token), ROW_3G: (1, token)})
-    blank = parse_with({ROW_T2: (5, ""), ROW_3G: (1, "")})
+    bad = parse_with((ROW_T2, 5, token), (ROW_3G, 1, token))
+    blank = parse_with((ROW_T2, 5, ""), (ROW_3G, 1, ""))
     assert row_of(bad, "income_summary", "行政单位离退休") == row_of(blank, "income_summary", "行政单位离退休")
     assert row_of(bad, "three_public_expenses", "公务用车运行费") == row_of(blank, "three_public_expenses", "公务用车运行费")
     car = row_of(bad, "three_public_expenses", "公务用车运行费")
@@ -306,22 +308,31 @@ def test_unreadable_file_and_folder_are_named(tmp_path, monkeypatch):
     assert units(tmp_path) == {UNITS["004"]}
 
 
-@pytest.mark.parametrize("toml, key, expected", [
-    ('unit_id = 123', "unit_id", "expected a non-empty string, found int 123"),
-    ('year = "../../2024"', "year", "expected an integer year 1950–2100"),
-    ('year = -1', "year", "expected an integer year 1950–2100"),
-    ('region = 42', "region", "expected a non-empty string, found int 42"),
-    ('region = "' + "区" * 300 + '"', "region", "at most 200 characters"),
-    ('source_url = "javascript:alert(1)"', "source_url", "http(s)://"),
-    ('license = 5', "license", "expected a string or a table"),
-])
-def test_metadata_type_errors_are_named_and_the_file_built(tmp_path, toml, key, expected):
+BAD_METADATA = [  # (where, TOML line, key, what the error says)
+    ("files", 'unit_id = 123', "unit_id", "expected a non-empty string, found int 123"),
+    ("files", 'year = "../../2024"', "year", "expected an integer year 1950–2100"),
+    ("defaults", 'year = -1', "year", "expected an integer year 1950–2100"),
+    ("files", 'region = 42', "region", "expected a non-empty string, found int 42"),
+    ("defaults", 'region = "' + "区" * 300 + '"', "region", "at most 200 characters"),
+    ("files", 'source_url = "javascript:alert(1)"', "source_url", "http(s)://"),
+    ("defaults", 'license = 5', "license", "expected a string or a table"),
+]
+
+
+def test_metadata_type_errors_are_named_and_the_file_built(tmp_path):
     content = content_with(tmp_path, {"good.txt": "004"})
-    (content / "metadata.toml").write_text(f'[files."good.txt"]\n{toml}\n', encoding="utf-8")
+    lines = {"defaults": "[defaults]", "files": '[files."good.txt"]'}
+    toml = "\n".join(f"{header}\n" + "\n".join(t for w, t, _, _ in BAD_METADATA if w == where)
+                     for where, header in lines.items())
+    (content / "metadata.toml").write_text(toml + "\n", encoding="utf-8")
     result = build(content, tmp_path)
     assert result.exit_code == 0, result.output
-    line = next(line for line in error_lines(result.output) if "metadata.toml" in line)
-    assert f'[files."good.txt"] {key}: ' in line and expected in line and "key ignored" in line, line
+    reported = [line for line in error_lines(result.output) if "metadata.toml" in line]
+    assert len(reported) == len(BAD_METADATA), reported
+    for where, _, key, expected in BAD_METADATA:
+        head = "[defaults]" if where == "defaults" else '[files."good.txt"]'
+        assert any(f"{head} {key}: " in line and expected in line and "key ignored" in line
+                   for line in reported), (key, reported)
     assert units(tmp_path) == {UNITS["004"]}
     dp = json.loads(next((tmp_path / "dp").rglob("datapackage.json")).read_text(encoding="utf-8"))
     assert dp["unit"]["year"] == 2025 and len(json.dumps(dp)) < 100_000
