@@ -36,6 +36,7 @@ class Parsed:
     disclosure: Disclosure
     audit: AuditResult
     audited: str
+    problems: list[str] = field(default_factory=list)  # parts that could not be read
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Outcome:
     seconds: float = 0.0
     cached: bool = False
     audit: tuple[AuditResult, str] | None = None  # the worker's audit and what it audited
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -62,11 +64,23 @@ class BuildReport:
     cached: int = 0
 
 
-def parse_file(path: str, max_pages: int | None = MAX_PAGES, parts: tuple[str, ...] = ()) -> Disclosure:
-    """Read and parse one source file, with the files declared as its parts (runs in a worker)."""
+def parse_file(path: str, max_pages: int | None = MAX_PAGES, parts: tuple[str, ...] = (),
+               problems: list[str] | None = None) -> Disclosure:
+    """Read and parse one source file, with the files declared as its parts (runs in a worker).
+
+    With `problems`, a part that cannot be read is named there and left out (its main file is
+    still published, its tables reported missing); without, it stops the parse."""
     doc = read_document(path, max_pages=max_pages)
     for part in parts:
-        more = read_document(part, max_pages=max_pages)
+        try:
+            more = read_document(part, max_pages=max_pages)
+        except (ExtractError, OSError) as exc:
+            if problems is None:
+                raise
+            reason = str(exc) if isinstance(exc, ExtractError) else f"{part}: cannot read the file ({exc})"
+            problems.append(f"{reason}; part of {path}, left out of it")
+            doc.sha256 = hashlib.sha256((doc.sha256 + file_sha256(part)).encode()).hexdigest()
+            continue
         offset = doc.page_count
         for page in more.pages:
             page.number += offset
@@ -82,9 +96,10 @@ def _worker(job: tuple[str, ...], max_pages: int | None = MAX_PAGES) -> tuple[st
     path, *parts = job
     start = time.perf_counter()
     try:
-        disclosure = parse_file(path, max_pages, tuple(parts))
+        problems: list[str] = []
+        disclosure = parse_file(path, max_pages, tuple(parts), problems)
         files, dp = assemble(disclosure, "unit")
-        parsed = Parsed(disclosure, audit_for_build(files, dp, disclosure), audited_inputs(files, dp))
+        parsed = Parsed(disclosure, audit_for_build(files, dp, disclosure), audited_inputs(files, dp), problems)
         return path, parsed, None, time.perf_counter() - start
     except (ExtractError, ParseError) as exc:
         return path, None, str(exc), time.perf_counter() - start
@@ -113,7 +128,8 @@ class Cache:
         try:
             data = loads(path.read_bytes())
             findings, checks, text_checks = data["audit"]
-            return Parsed(disclosure_from_data(data["disclosure"]), (findings, checks, text_checks), data["audited"])
+            return Parsed(disclosure_from_data(data["disclosure"]), (findings, checks, text_checks), data["audited"],
+                          data["problems"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -124,7 +140,7 @@ class Cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(dumps({"disclosure": disclosure_to_data(parsed.disclosure),
-                               "audit": list(parsed.audit), "audited": parsed.audited}))
+                               "audit": list(parsed.audit), "audited": parsed.audited, "problems": parsed.problems}))
         os.replace(tmp, path)
 
 
@@ -168,14 +184,18 @@ def parse_many(
             continue
         if hit is not None:
             hit.disclosure.source.path = str(path)
-            outcomes[path] = Outcome(path, hit.disclosure, cached=True, audit=(hit.audit, hit.audited))
+            outcomes[path] = Outcome(path, hit.disclosure, cached=True, audit=(hit.audit, hit.audited),
+                                     problems=hit.problems)
             if progress:
                 progress(outcomes[path])
         else:
             todo.append(path)
 
     def collect(result) -> None:
-        _collect(result, outcomes, cache, progress)
+        path_s, parsed, error, seconds = result
+        if error and parts.get(Path(path_s)):  # its parts go down with it: name them too
+            error += f" (its parts not read: {', '.join(map(str, parts[Path(path_s)]))})"
+        _collect((path_s, parsed, error, seconds), outcomes, cache, progress)
 
     if todo:
         names = [(str(p), *map(str, parts.get(p, []))) for p in todo]
@@ -195,6 +215,7 @@ def _collect(result, outcomes: dict[Path, Outcome], cache: Cache, progress) -> N
     outcome = Outcome(path, error=error, seconds=seconds)
     if parsed is not None:
         outcome.disclosure, outcome.audit = parsed.disclosure, (parsed.audit, parsed.audited)
+        outcome.problems = parsed.problems
         cache.put(parsed.disclosure.source.sha256, parsed)
     outcomes[path] = outcome
     if progress:
@@ -266,6 +287,7 @@ class PackageSink:
         if outcome.error:
             self.report.errors.append(outcome.error)
             return
+        self.report.errors.extend(outcome.problems)
         disclosure = outcome.disclosure
         assert disclosure is not None
         meta = file_meta(self.metadata, outcome.path, self.content)

@@ -39,6 +39,7 @@ ENTRY_SCHEMA = {
     },
 }
 _VALIDATOR = Draft202012Validator(ENTRY_SCHEMA)
+PER_FILE = ("unit_id", "part_of")  # meaningless for every file at once: refused in [defaults]
 
 
 @dataclass
@@ -121,6 +122,9 @@ def load_metadata(root: Path, errors: list[str] | None = None) -> dict:
         errors.append(f"{path}: not valid TOML ({exc}); metadata ignored")
         return empty
     defaults = _checked(path, "defaults", data.get("defaults", {}), errors)
+    for key in [k for k in PER_FILE if k in defaults]:
+        errors.append(f"{path}: [defaults] {key}: belongs to one file's [files.\"…\"] entry; key ignored")
+        del defaults[key]
     files = data.get("files", {})
     if not isinstance(files, dict):
         errors.append(f"{path}: key 'files' must be a table of [files.\"name\"] entries; ignored")
