@@ -121,6 +121,16 @@ def test_part_of_that_cannot_be_honoured_is_named_and_the_file_still_built(tmp_p
     assert units(tmp_path) == {UNITS["002"], UNITS["004"]}
 
 
+def test_a_broken_part_is_named_and_its_main_file_still_published(tmp_path):
+    content = content_with(tmp_path, {"main.txt": "004"})
+    (content / "tables.pdf").write_bytes(b"%PDF-1.7\n" + b"\0" * 300)
+    (content / "metadata.toml").write_text('[files."tables.pdf"]\npart_of = "main.txt"\n', encoding="utf-8")
+    result = build(content, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert named(result.output, "tables.pdf", "part of"), result.output
+    assert units(tmp_path) == {UNITS["004"]}
+
+
 # ---------------------------------------------------------------- 2. NaN / sNaN / Infinity cells
 
 
