@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,6 +18,7 @@ from pypinyin import lazy_pinyin
 
 from .. import __version__
 from ..disclosure.model import Disclosure, Table
+from ..fsutil import make_temp_dir, swap_in
 from .schemas import (
     BY_NAME,
     PROFILE_VERSION,
@@ -214,7 +214,7 @@ def write_package(
             return target, False
     files["datapackage.json"] = (json.dumps(dp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    tmp = make_temp_dir(target.parent, ".tmp-")
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
@@ -248,14 +248,3 @@ def clean_stale(out: Path) -> None:
         for path in out.glob(pattern):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def swap_in(tmp: Path, target: Path) -> None:
-    """Replace target by tmp with renames, so a crash leaves either the old or the new."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -6,8 +6,7 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
+from ..fsutil import make_temp_dir, swap_in
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
-from ..package.writer import swap_in
 from . import strings
 from .downloads import dictionary, write_combined, write_xlsx, write_zip
 from .views import PackageView, load_packages, money
@@ -78,6 +77,7 @@ class SiteReport:
     pages: list[Path]
     rendered: list[str]  # unit pages rendered anew
     reused: list[str]  # unit pages whose inputs did not change (hard-linked from the last build)
+    left_out: list[str] = field(default_factory=list)  # packages that could not be shown, with why
 
 
 MANIFEST = ".sitegen-manifest.json"
@@ -212,6 +212,24 @@ def _summary_row(pkg: PackageView) -> dict:
     }
 
 
+def _unit_pages(env, pkg, views, tmp: Path, out: Path, sources, unchanged: bool, report: SiteReport):
+    """One package's pages (rendered, or hard-linked when unchanged); its index and quality rows."""
+    rel = f"{pkg.unit_id}/{pkg.slug}"
+    row = _summary_row(pkg)
+    if unchanged and (out / rel / "index.html").exists():
+        _link_tree(out / rel, tmp / rel)
+        report.reused.append(rel)
+    else:
+        siblings = [v for v in views if v.unit_id == pkg.unit_id and v.slug != pkg.slug]
+        _render_unit(env, pkg, tmp / rel, sources.get(pkg.folder.resolve()), siblings)
+        report.rendered.append(rel)
+    audit = pkg.audit()
+    errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
+    checks = audit.get("checks_run", 0)
+    rate = f"{(checks - errors) / checks:.1%}" if checks else ""
+    return row, {**row, "checks": checks, "errors": errors, "warnings": len(audit["findings"]) - errors, "rate": rate}
+
+
 def render_site(
     packages_root: Path,
     out: Path,
@@ -248,7 +266,7 @@ def render_site(
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
     try:
         static = templates / "static"
@@ -257,28 +275,23 @@ def render_site(
         (tmp / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
         rows, quality = [], []
+        shown = []
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
-            source = sources.get(pkg.folder.resolve())
-            fp = fingerprints[rel]
-            manifest[rel] = fp
-            if old_manifest.get(rel) == fp and (out / rel / "index.html").exists():
-                _link_tree(out / rel, tmp / rel)
-                report.reused.append(rel)
-            else:
-                siblings = [v for v in views if v.unit_id == pkg.unit_id and v.slug != pkg.slug]
-                _render_unit(env, pkg, tmp / rel, source, siblings)
-                report.rendered.append(rel)
+            try:
+                row, quality_row = _unit_pages(env, pkg, views, tmp, out, sources, old_manifest.get(rel) == fingerprints[rel], report)
+            except Exception as exc:  # one unusable package never stops the site
+                shutil.rmtree(tmp / rel, ignore_errors=True)
+                report.left_out.append(f"{pkg.folder}: not shown ({exc})")
+                pkg.forget()
+                continue
+            manifest[rel] = fingerprints[rel]
             report.pages.append(out / rel / "index.html")
-            row = _summary_row(pkg)
             rows.append(row)
-            audit = pkg.audit()
-            errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
-            checks = audit.get("checks_run", 0)
-            rate = f"{(checks - errors) / checks:.1%}" if checks else ""
-            quality.append({**row, "checks": checks, "errors": errors,
-                            "warnings": len(audit["findings"]) - errors, "rate": rate})
+            quality.append(quality_row)
+            shown.append(pkg)
             pkg.forget()  # keep memory flat: rows are read again only where needed
+        views = shown
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         quality.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)
