@@ -14,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
+from ..contract import BY_NAME, TABLE_RESOURCES
 from ..fsutil import make_temp_dir, swap_in
-from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from . import strings
 from .downloads import dictionary, write_combined, write_xlsx, write_zip
 from .views import PackageView, load_packages, money
