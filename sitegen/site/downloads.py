@@ -10,7 +10,14 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..contract import BY_NAME, RESOURCES, SOURCE_PAGE
+from ..contract import (
+    BY_NAME,
+    FINAL_RESOURCES,
+    RECORD_RESOURCES,
+    RESOURCES,
+    SOURCE_PAGE,
+    table_resources,
+)
 from ..package.writer import build_time, schema
 from .views import PackageView
 
@@ -64,7 +71,7 @@ def write_xlsx(pkg: PackageView, target: Path) -> None:
     from openpyxl import Workbook  # only when a page is rendered
 
     wb = Workbook(write_only=True)
-    for res in RESOURCES:
+    for res in (*table_resources(pkg.kind), *RECORD_RESOURCES):
         rows = pkg.rows(res.name)
         title = (pkg.resource(res.name) or {}).get("table_number") or ""
         sheet = wb.create_sheet(f"{title} {res.title}".strip()[:31].replace("/", "-"))
@@ -107,7 +114,7 @@ def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
     """One CSV per resource across all packages (unit_id, year, kind first; money in 万元)."""
     folder.mkdir(parents=True, exist_ok=True)
     resources = []
-    for res in RESOURCES:
+    for res in (*RESOURCES, *FINAL_RESOURCES):
         money = {f.name for f in res.value_fields}
         names = ["unit_id", "year", "kind", *res.field_names, SOURCE_PAGE.name]
         digest, size = hashlib.sha256(), 0
@@ -144,6 +151,7 @@ def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
             "unit": "万元",
             "schema": desc_schema,
         })
+    resources.append(_write_units(views, folder))
     descriptor = {
         "profile": "data-package",
         "name": "sitegen-combined",
@@ -159,10 +167,38 @@ def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
     return resources
 
 
+UNIT_FIELDS = (
+    ("unit_id", "string", "单位标识"), ("unit_name", "string", "单位名称"), ("region", "string", "地区"),
+    ("year", "integer", "年度"), ("kind", "string", "类型 (budget/final)"),
+    ("three_public_total", "number", "“三公”经费（万元，取自“三公”各行，不含会议费、培训费、机关运行经费）"),
+    ("operating_costs", "number", "机关运行经费（万元）"),
+)
+
+
+def _write_units(views: list[PackageView], folder: Path) -> dict:
+    """One row per package: the unit and its facts (三公 figure in 万元, as on the cards)."""
+    path = folder / "units.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([name for name, _, _ in UNIT_FIELDS])
+        for pkg in sorted(views, key=lambda p: (p.unit_id, p.slug)):
+            other = pkg.unit.get("other") or {}
+            writer.writerow([pkg.unit_id, pkg.unit.get("name", ""), pkg.unit.get("region", ""), pkg.year,
+                             pkg.kind, pkg.three_public(), other.get("operating_costs", "")])
+    data = path.read_bytes()
+    return {
+        "name": "units", "path": "units.csv", "title": "单位与年度（全部单位）", "profile": "tabular-data-resource",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": len(data),
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "unit": "万元",
+        "schema": {"fields": [{"name": n, "type": t, "title": title} for n, t, title in UNIT_FIELDS],
+                   "missingValues": [""]},
+    }
+
+
 def dictionary() -> list[dict]:
     """Every resource and field of the contract, for the data dictionary page."""
     out = []
-    for res in RESOURCES:
+    for res in (*RESOURCES, *FINAL_RESOURCES):
         out.append({
             "name": res.name, "title": res.title, "title_en": res.title_en,
             "table": f"表{res.table}" if res.table else "",
