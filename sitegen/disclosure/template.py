@@ -186,7 +186,8 @@ def _part(word: str) -> Pred:
     """A part column: its own label names it, or it is the 小计 of a group that does (基本支出 / 小计)."""
     def pred(own: str, ctx: str) -> bool:
         own = re.sub(r"^其中[:：]?", "", own)
-        return own.startswith(word) or (own in _SUB and word in ctx)
+        named = word in own and not own.endswith("的项目") and "类别" not in own  # not 专项资金列入…的项目
+        return named or (own in _SUB and word in ctx)
 
     return pred
 
