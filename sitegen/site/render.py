@@ -228,6 +228,9 @@ def _unit_pages(env, pkg, views, tmp: Path, out: Path, sources, unchanged: bool,
     """One package's pages (rendered, or hard-linked when unchanged); its index and quality rows."""
     rel = f"{pkg.unit_id}/{pkg.slug}"
     row = _summary_row(pkg)
+    # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
+    row["outturn"] = pkg.kind == "final" and any(
+        v.unit_id == pkg.unit_id and v.slug == f"{pkg.year}-budget" for v in views)
     if unchanged and (out / rel / "index.html").exists():
         _link_tree(out / rel, tmp / rel)
         report.reused.append(rel)
