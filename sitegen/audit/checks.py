@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
-from ..disclosure.template import ROW_SUMS
+from ..contract import ROW_SUMS
 from .declared import Finding, finding
 from .suspects import Evaluation, mark_suspects
 

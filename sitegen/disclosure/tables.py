@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..contract import BY_NAME
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
-from ..package.schemas import BY_NAME
 from . import template
 from .grid import Column, GridRow, read_segment, region_lines
 from .model import Row, Table, Warning_

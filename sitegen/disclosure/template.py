@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..contract import ROW_SUMS  # noqa: F401  (re-exported: the text front end places numbers by them)
+
 _SPACE = re.compile(r"\s+")
 _TRANSLATE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ","})
 
@@ -272,32 +274,3 @@ def extra_name(title: str) -> str:
     text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
     slug = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(text)).lower()).strip("_")
     return "extra_" + (slug[:60].strip("_") or "table")
-
-
-# ---------------------------------------------------------------- row identities
-
-# total column = sum of its part columns, on every row (the audit checks them; the text
-# front end uses them to place numbers whose columns were lost)
-ROW_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "income_summary": [
-        ("total", ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover")),
-        ("fiscal_subtotal", ("general_budget", "general_budget_transfer", "fund_budget", "fund_budget_transfer",
-                             "state_capital_budget", "state_capital_transfer")),
-    ],
-    "expenditure_summary": [("total", ("basic", "project"))],
-    "general_budget_expenditure": [("total", ("basic", "project"))],
-    "general_basic_expenditure": [("total", ("personnel", "public"))],
-    "general_project_expenditure": [
-        ("total", ("wages", "goods_services", "household_transfers", "debt_interest", "capital_infrastructure",
-                   "capital", "enterprise_subsidy_infrastructure", "enterprise_subsidy",
-                   "social_security_fund_subsidy", "other")),
-    ],
-    "fund_budget_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
-    "state_capital_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
-    "three_public_expenses": [("total", ("general_budget", "fund_budget", "state_capital_budget"))],
-    "prior_year_carryover": [
-        ("total", ("fiscal_total", "nonfiscal_total")),
-        ("fiscal_total", ("fiscal_basic_personnel", "fiscal_basic_public", "fiscal_project")),
-        ("nonfiscal_total", ("nonfiscal_basic_personnel", "nonfiscal_basic_public", "nonfiscal_project")),
-    ],
-}

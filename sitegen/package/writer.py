@@ -18,8 +18,7 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from .. import __version__
-from ..disclosure.model import Disclosure, Table
-from .schemas import (
+from ..contract import (
     BY_NAME,
     PROFILE_VERSION,
     SOURCE_PAGE,
@@ -27,6 +26,7 @@ from .schemas import (
     Resource,
     extra_resource,
 )
+from ..disclosure.model import Disclosure, Table
 
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 

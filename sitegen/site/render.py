@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
-from ..package.schemas import BY_NAME, TABLE_RESOURCES
+from ..contract import BY_NAME, TABLE_RESOURCES
 from ..package.writer import swap_in
 from . import strings
 from .downloads import dictionary, write_combined, write_xlsx, write_zip
