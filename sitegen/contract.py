@@ -335,6 +335,17 @@ def resource(name: str) -> Resource:
     return BY_NAME[name]
 
 
+def with_extra_fields(resource: Resource, x_fields: list[tuple[str, str]]) -> Resource:
+    """A contract resource plus the printed columns it lacks (`x_<slug>`, printed header as title),
+    after the contract fields (the writer puts `source_page` last)."""
+    if not x_fields:
+        return resource
+    extra = tuple(Field(name, "number", title, f"printed column {title!r} the contract has no field for", money=True)
+                  for name, title in x_fields)
+    return Resource(resource.name, resource.table, resource.title, resource.title_en, resource.fields + extra,
+                    resource.classification, resource.per_row_page, resource.kind)
+
+
 def extra_resource(name: str, title: str, columns: list[tuple[str, str]], classification: bool) -> Resource:
     """A printed table the contract has no resource for: codes where it has them, then
     its columns as printed (`value_N` numbers, `text_N` text) with the printed headers as titles."""

@@ -345,10 +345,11 @@ def check_narrative(ctx: Context) -> Iterator[Finding]:
             continue
         yield from _compare(ctx, "narrative_total", "narrative_changes", row, "amount", [(table_row, column)], label)
     three = _narrative(ctx, "三公经费")
-    total = _find(ctx.rows("three_public_expenses"), "合计")
+    rows = ctx.rows("three_public_expenses")
+    total = _find(rows, "三公") or _find(rows, "合计", exclude=("会议", "培训", "运行经费", "行政经费"))
     if three and total and num(total.get("total")) is not None:
         yield from _compare(ctx, "narrative_total", "narrative_changes", three, "amount", [(total, "total")],
-                            "表10 合计")
+                            "表10 三公合计")
     t5 = {}
     for r in ctx.rows("general_budget_expenditure"):
         t5.setdefault(str(r.get("code") or ""), r)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..contract import BY_NAME
 from ..extract.document import Document
-from . import template
+from . import template, three_public
 from .model import Disclosure, ParseError, Source, Table, Warning_
 from .narrative import clean_lines, narrative_changes, part, unit_facts
 from .performance import read_performance
@@ -73,6 +74,28 @@ def _empty_table_notes(doc: Document) -> dict[str, str]:
     return notes
 
 
+def _mark_unprinted(tables: dict[str, Table]) -> None:
+    """Each contract table's value fields its printed header does not have (not printed ≠ printed blank)."""
+    for name, table in tables.items():
+        if name in BY_NAME and table.columns:
+            table.unprinted = [f.name for f in BY_NAME[name].value_fields if f.name not in table.columns]
+
+
+def _three_public_fact(disclosure: Disclosure) -> None:
+    """unit.other.three_public_total (万元) from the 三公 lines of the 三公 table, where it is printed."""
+    for resource, column in (("three_public_expenses", "total"), ("final_three_public_expenses", "final")):
+        table = disclosure.tables.get(resource)
+        value = three_public.in_wan(three_public.three_public_total(table.rows, column), table.unit) if table else None
+        if value is None:
+            continue
+        other = disclosure.unit.setdefault("other", {})
+        said = other.get("three_public_total")
+        if said is not None and said != value:
+            disclosure.warnings.append(Warning_(f"the narrative's 三公 figure {said} differs from the table's {value}; "
+                                                "the table's is published", None, table.title))
+        other["three_public_total"] = value
+
+
 def parse_document(doc: Document) -> Disclosure:
     """Read the unit, the year and every table of a document."""
     name = _find_unit_name(doc)
@@ -102,9 +125,11 @@ def parse_document(doc: Document) -> Disclosure:
         if resource not in tables:
             disclosure.warnings.append(Warning_(f"table not found: {resource}"))
     disclosure.tables = tables
+    _mark_unprinted(tables)
     lines = clean_lines(doc)
     disclosure.narrative = "".join(part(lines, "三"))
     disclosure.unit.update(unit_facts(lines, disclosure.warnings))
+    _three_public_fact(disclosure)
     disclosure.records["narrative_changes"] = narrative_changes(
         lines, {name: t.rows for name, t in tables.items()}, disclosure.warnings
     )

@@ -12,6 +12,7 @@ from ..extract.lines import cluster_lines, join_words
 from . import template
 from .grid import Column, GridRow, read_segment, region_lines
 from .model import Row, Table, Warning_
+from .sideways import read_sideways
 
 _TABLE_NO_LINE = re.compile(r"^\s*(公开)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
 _TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]+表)$")
@@ -164,7 +165,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     table.columns = [c.field for c in header.columns if c.field]
     rows: list[tuple[GridRow, list[Column]]] = [(r, s.columns) for s in segments for r in s.rows]
     if layout.kind == "items" and not any(c.field == "item" for c in header.columns):
-        return _transposed(table, header.columns, rows, warnings)
+        return read_sideways(table, header.columns, rows, warnings, parse_number_or_none)
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
     lost = [header.columns[k].own for k in unknown
             if any(k < len(r.cells) and parse_number_or_none(r.cells[k]) is not None for r, _ in rows)]
@@ -216,29 +217,6 @@ def _type_extra_columns(segments, rows) -> None:
     for seg in segments[1:]:
         for c, first in zip(seg.columns, columns, strict=False):
             c.field = first.field
-
-
-def _transposed(table: Table, columns: list[Column], rows, warnings: list[Warning_]) -> Table:
-    """A table printed sideways (one value row, items as column headers), read as item rows."""
-    data = [r for r, _ in rows if any(parse_number_or_none(c) is not None for c in r.cells if c)]
-    if len(data) != 1:
-        warnings.append(Warning_("no item column and not a single value row; table left empty",
-                                 rows[0][0].page if rows else None, table.title))
-        return table
-    row = data[0]
-    for cell, col in zip(row.cells, columns, strict=True):
-        label = template.norm(col.own)
-        if not label:
-            continue
-        if label in ("合计", "小计", "总计") and col.parents:
-            label = f"{template.norm(col.parents[-1])}（{label}）"
-        try:
-            value = parse_money(cell)
-        except ValueError:
-            value = None
-        table.rows.append({"item": label, "total": value, "source_page": row.page})
-    table.columns = ["item", "total"]
-    return table
 
 
 def segments_with_fields(segments):

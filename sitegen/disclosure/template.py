@@ -267,6 +267,24 @@ def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | No
 TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|收入合计|支出合计|本年收入合计|本年支出合计)$")
 
 
+def x_name(label: str, taken: dict[str, str]) -> str:
+    """`x_<ascii-slug>` for a printed column the contract lacks; the same label gets the same name.
+
+    `taken` maps printed labels to the names already given in this table (updated here).
+    """
+    from pypinyin import lazy_pinyin
+
+    if label in taken:
+        return taken[label]
+    slug = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(norm(label))).lower()).strip("_")[:40].strip("_")
+    name, n = f"x_{slug or 'column'}", 1
+    while name in taken.values():
+        n += 1
+        name = f"x_{slug or 'column'}_{n}"
+    taken[label] = name
+    return name
+
+
 def extra_name(title: str) -> str:
     """extra_<ascii-slug> for a table the contract has no resource for."""
     from pypinyin import lazy_pinyin

@@ -25,6 +25,7 @@ from ..contract import (
     TABLE_RESOURCES,
     Resource,
     extra_resource,
+    with_extra_fields,
 )
 from ..disclosure.model import Disclosure, Table
 
@@ -98,6 +99,7 @@ def resource_descriptor(resource: Resource, table: Table | None, data: bytes) ->
         "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
         "unit": unit,
         "table_number": table.table_number if table else "",
+        "unprinted_fields": list(table.unprinted) if table else [],
         "schema": schema(resource, unit, resource.per_row_page),
     }
     if table is None and resource.table is not None:
@@ -174,6 +176,7 @@ def assemble(disclosure: Disclosure, unit_id: str, meta: dict | None = None) -> 
               for t in disclosure.tables.values() if t.resource not in BY_NAME]
     for res in [*TABLE_RESOURCES, BY_NAME["performance_targets"], BY_NAME["narrative_changes"], *extras]:
         table = disclosure.tables.get(res.name)
+        res = with_extra_fields(res, table.x_fields) if table else res
         rows = table.rows if table else disclosure.records.get(res.name, [])
         data = csv_bytes(res, rows, res.per_row_page)
         files[f"{res.name}.csv"] = data

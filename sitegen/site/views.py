@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+_SOURCES = ("general_budget", "fund_budget", "state_capital_budget")
 
 
 @dataclass
@@ -89,8 +92,10 @@ class PackageView:
         return str(self.unit.get("year") or "")
 
     def three_public(self) -> str:
-        row = next((r for r in self.rows("three_public_expenses") if "合计" in r.get("item", "")), None)
-        return self.wan("three_public_expenses", row["total"]) if row and row.get("total") else ""
+        """The unit's 三公 total in 万元, as the parser took it from the 三公 lines (never a 合计 that
+        also covers 会议费, 培训费 or 机关运行经费)."""
+        value = (self.unit.get("other") or {}).get("three_public_total")
+        return "" if value is None else format(Decimal(str(value)).normalize(), "f")
 
     def staff(self) -> int | None:
         staffing = self.unit.get("staffing") or {}
@@ -109,11 +114,14 @@ class PackageView:
         return [(label, Decimal(v)) for label, v in (("基本支出", basic), ("项目支出", project)) if v]
 
     def three_public_series(self) -> list[tuple[str, Decimal]]:
+        """The 三公 items (因公出国, 公务接待, 公务用车购置 and 运行维护), without 会议费/培训费/机关运行经费."""
         out = []
         for row in self.rows("three_public_expenses"):
             item = row.get("item", "")
-            if any(k in item for k in ("出国", "接待", "购置费", "运行费")) and "购置及运行" not in item:
-                out.append((item.replace("其中：", ""), Decimal(self.wan("three_public_expenses", row.get("total") or "0"))))
+            if (any(k in item for k in ("出国", "接待", "购置", "运行")) and "及运行" not in item
+                    and "和运行" not in item and not any(k in item for k in ("机关", "行政经费", "会议", "培训"))):
+                amount = row.get("total") or str(sum(Decimal(row[s]) for s in _SOURCES if row.get(s)))
+                out.append((re.sub(r"^其中[:：]", "", item), Decimal(self.wan("three_public_expenses", amount))))
         return out
 
 
