@@ -129,7 +129,8 @@ def check_row_sums(ctx: Context) -> Iterator[Finding]:
     for resource, rules in ROW_SUMS.items():
         rows = ctx.rows(resource)
         # a table that does not print the part columns at all (e.g. one 金额 column) has no row identity
-        rules = [(t, parts) for t, parts in rules if any(num(r.get(p)) is not None for r in rows for p in parts)]
+        rules = [(t, _printed_parts(rows, t, parts)) for t, parts in rules
+                 if any(num(r.get(p)) is not None for r in rows for p in parts)]
         for row in rows:
             for total, parts in rules:
                 values = [num(row.get(p)) for p in parts]
@@ -139,6 +140,16 @@ def check_row_sums(ctx: Context) -> Iterator[Finding]:
                     continue
                 yield from _compare(ctx, "row_sum", resource, row, total, [(row, p) for p in parts],
                                     _parts_label(ctx, resource, parts))
+
+
+def _printed_parts(rows: list[dict], total: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A table mapped by meaning may print part columns the contract lacks (`x_` fields, e.g.
+    单位预留机动经费 beside 基本支出 and 项目支出): they join the parts when its total row adds up so."""
+    extra = tuple(dict.fromkeys(k for r in rows for k in r if k.startswith("x_")))
+    head = next((r for r in rows if r.get("level") in (0, "0")), rows[0] if rows else {})
+    if extra and num(head.get(total)) == _sum(num(head.get(p)) for p in (*parts, *extra)):
+        return (*parts, *extra)
+    return parts
 
 
 # ------------------------------------------------------------------ hierarchy

@@ -91,6 +91,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
             segments = _read_segments(doc, title, nxt)
         table = _to_table(title, segments, warnings)
         earlier = tables.get(table.resource)
+        if earlier is not None and table.resource.startswith("extra_") and earlier.title != table.title \
+                and "续" not in title.text:
+            # another extra table under the same common name: number it, never drop it
+            n = 2
+            while f"{table.resource}_{n}" in tables:
+                n += 1
+            table.resource = f"{table.resource}_{n}"
+            earlier = None
         if earlier is not None and earlier.pages and table.pages and (
             "续" in title.text or table.pages[0] == earlier.pages[-1] + 1
         ):
@@ -167,15 +175,11 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     if layout.kind == "items" and not any(c.field == "item" for c in header.columns):
         return read_sideways(table, header.columns, rows, warnings, parse_number_or_none)
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
-    lost = [header.columns[k].own for k in unknown
-            if any(k < len(r.cells) and parse_number_or_none(r.cells[k]) is not None for r, _ in rows)]
-    if layout.kind != "extra" and lost:
-        # columns the contract has no field for hold numbers: keep every number as an extra_ table
-        warnings.append(Warning_(f"columns {lost} have no contract field; published as an extra table",
-                                 header.page, table.title))
-        table.resource = template.extra_name(title.text)
-        return _to_table(Title(title.page, title.top, title.bottom, table.resource, title.text, title.number),
-                         segments_with_fields(segments), warnings)
+    if layout.kind != "extra":
+        # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
+        kept = [k for k in unknown if _holds_numbers(k, rows) or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
+        table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
+        unknown = [k for k in unknown if k not in kept]
     for k in unknown:
         warnings.append(Warning_(f"unknown column {header.columns[k].own!r} (empty) ignored", header.page, table.title))
     if layout.kind == "extra":
@@ -188,13 +192,35 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         table.rows = (_classification_rows if has_code else _item_rows)(rows, valuefields, table, warnings)
         return table
     spec = BY_NAME[title.resource]
-    valuefields = {f.name for f in spec.value_fields}
+    valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields}
     convert = {"classification": _classification_rows, "two_sided": _two_sided_rows, "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
 
 
 _CODE_CELL = re.compile(r"^\d{2,7}$")
+_NAME_HEADER = re.compile(r"科目|编码|代码|名称|分类|项目$")
+
+
+def _label(column: Column) -> str:
+    return (column.ctx + " " + column.own).strip() if column.ctx else column.own.strip()
+
+
+def _holds_numbers(k: int, rows) -> bool:
+    return any(k < len(r.cells) and parse_number_or_none(r.cells[k]) is not None for r, _ in rows)
+
+
+def _x_fields(segments, labels: set[str]) -> list[tuple[str, str]]:
+    """Name the columns with these printed labels x_<slug> on every segment; (name, label) in order."""
+    taken: dict[str, str] = {}
+    for seg in segments:
+        seen: dict[str, int] = {}
+        for col in seg.columns:
+            if col.field is None and _label(col) in labels:
+                label = template.norm(_label(col))
+                seen[label] = seen.get(label, 0) + 1
+                col.field = template.x_name(label if seen[label] == 1 else f"{label}#{seen[label]}", taken)
+    return [(name, label.split("#")[0]) for label, name in taken.items()]
 
 
 def _type_extra_columns(segments, rows) -> None:
@@ -353,8 +379,8 @@ def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
                 if m:
                     code, item = m.group(1), m.group(2)
             rec: Row = {"side": side, "line": len(sides[side]) + 1, "code": code, "item": item}
-            for name in BY_NAME[table.resource].value_fields:
-                rec[name.name] = values.get(name.name)
+            for name in [f.name for f in BY_NAME[table.resource].value_fields] + [n for n, _ in table.x_fields]:
+                rec[name] = values.get(name)
             rec["source_page"] = row.page
             sides[side].append(rec)
     return sides["income"] + sides["expenditure"]

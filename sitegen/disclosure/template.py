@@ -47,6 +47,8 @@ def title_resource(line: str) -> str | None:
         return None
     if "三公" in text:
         return "three_public_expenses"
+    if ("基本支出" in text or "项目支出" in text) and "一般公共" not in text and "总体" not in text:
+        return None  # 基本支出总表, 项目支出预算表: by source or by project, no contract resource
     if has("结转结余") and ("明细" in text or "情况表" in text) and "收支" not in text:
         return "prior_year_carryover"
     if has("财政拨款收支"):
@@ -105,7 +107,7 @@ def _code(own: str, ctx: str) -> bool:
 
 
 def _name(own: str, ctx: str) -> bool:
-    return ("名称" in own and "项目名称" not in own) or own in ("科目", "功能分类", "经济分类")
+    return ("名称" in own and "项目名称" not in own) or own in ("科目", "功能分类", "经济分类", "功能科目", "经济科目")
 
 
 def _nonfiscal(own: str, ctx: str) -> bool:
@@ -121,11 +123,41 @@ class Layout:
     value_columns: tuple[tuple[str, Pred], ...]
 
 
+def _carry(own: str, ctx: str) -> bool:
+    return any(w in own or w in ctx for w in ("结转", "结余"))
+
+
+_SUB = ("小计", "合计", "金额")
+
+
+def _part(word: str) -> Pred:
+    """A part column: its own label names it, or it is the 小计 of a group that does (基本支出 / 小计)."""
+    return lambda own, ctx: not own.startswith("其中") and (word in own or (own in _SUB and word in ctx))
+
+
+def _source(word: str) -> Pred:
+    """An income source column (一般公共预算 …), not its carry-over nor a higher level's transfer."""
+    return lambda own, ctx: not _carry(own, ctx) and "上级" not in own and _part(word)(own, ctx)
+
+
+def _fiscal_subtotal(own: str, ctx: str) -> bool:
+    """财政拨款(补助)小计 — printed as 财政拨款收入, 本级财政拨款 / 金额, or a 小计 under 财政拨款."""
+    if _carry(own, ctx) or "专户" in own + ctx or any(w in own + ctx for w in ("一般公共", "基金", "国有资本")):
+        return False
+    return ("小计" in own and "财政" in own + ctx) or own in ("财政拨款收入", "财政拨款") or (
+        own in _SUB and "财政拨款" in ctx)
+
+
+def _income_total(own: str, ctx: str) -> bool:
+    return not _carry(own, ctx) and own in ("总计", "合计", "收入总计", "收入合计", "本年收入合计") and not any(
+        w in ctx for w in ("财政", "一般公共", "基金", "国有资本", "单位资金"))
+
+
 _CLASS_TEXT = (("project_name", _any("项目名称")), ("code", _code), ("name", _name))
 _BASIC_PROJECT = (
-    ("total", _total),
-    ("basic", _any("基本")),
-    ("project", _any("项目")),
+    ("total", lambda own, ctx: _total(own, ctx) and not any(w in ctx for w in ("基本", "项目"))),
+    ("basic", _part("基本")),
+    ("project", _part("项目")),
 )
 _FUND = (
     ("total", _total),
@@ -150,16 +182,17 @@ LAYOUTS: dict[str, Layout] = {
         "classification",
         _CLASS_TEXT,
         (
-            ("total", lambda own, ctx: own in ("总计", "合计")),
-            ("fiscal_subtotal", _any("小计")),
+            ("total", _income_total),
+            ("fiscal_subtotal", _fiscal_subtotal),
             ("general_budget_transfer", _all("上级", "一般公共")),
-            ("general_budget", _any("一般公共")),
+            ("general_budget", _source("一般公共")),
             ("fund_budget_transfer", _all("上级", "基金")),
-            ("fund_budget", _any("基金")),
+            ("fund_budget", _source("基金")),
             ("state_capital_transfer", _all("上级", "国有资本")),
-            ("state_capital_budget", _any("国有资本")),
-            ("special_account", _any("财政专户", "专户")),
-            ("unit_funds", _any("单位资金")),
+            ("state_capital_budget", _source("国有资本")),
+            ("special_account", lambda own, ctx: ("专户" in own or (own in _SUB and "专户" in ctx))
+             and not _carry(own, ctx)),
+            ("unit_funds", lambda own, ctx: own == "单位资金" or (own in _SUB and "单位资金" in ctx)),
             ("nonfiscal_carryover", _any("非财政")),
             ("fiscal_carryover", _any("结转")),
         ),
@@ -285,10 +318,31 @@ def x_name(label: str, taken: dict[str, str]) -> str:
     return name
 
 
+# common tables the contract has no resource for, by key words of their title (first match wins)
+COMMON_EXTRAS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("政府采购",), "procurement"),
+    (("政府购买服务",), "purchased_services"),
+    (("机关运行经费",), "operating_costs"),
+    (("国有资产",), "state_assets"),
+    (("绩效",), "performance"),
+    (("专项业务经费",), "special_project_funds"),
+    (("上年结转", "支出"), "carryover_expenditure"),
+    (("政府性基金", "收支"), "fund_income_expenditure"),
+    (("财政拨款", "基本支出"), "fiscal_basic_expenditure"),
+    (("财政拨款", "支出"), "fiscal_expenditure"),
+    (("基本支出",), "basic_expenditure"),
+    (("项目支出",), "project_expenditure"),
+)
+
+
 def extra_name(title: str) -> str:
-    """extra_<ascii-slug> for a table the contract has no resource for."""
+    """extra_<ascii-slug> for a table the contract has no resource for: a short English name from
+    `COMMON_EXTRAS`, else the pinyin of the title."""
+    text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
+    for words, name in COMMON_EXTRAS:
+        if all(w in text for w in words):
+            return "extra_" + name
     from pypinyin import lazy_pinyin
 
-    text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
     slug = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(text)).lower()).strip("_")
     return "extra_" + (slug[:60].strip("_") or "table")
