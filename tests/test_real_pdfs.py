@@ -12,22 +12,14 @@ from pathlib import Path
 import pytest
 
 from sitegen.audit import audit_disclosure
-from sitegen.disclosure import parse_document
-from sitegen.extract import read_document
 
 REAL = Path(__file__).resolve().parents[1] / "content" / "real"
 
 
 @pytest.fixture(scope="module")
-def real():
-    cache: dict[str, object] = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = parse_document(read_document(REAL / f"{name}.pdf"))
-        return cache[name]
-
-    return get
+def real(real_parsed):
+    """The session's parse of each real PDF (shared with the other real-PDF tests)."""
+    return real_parsed
 
 
 @pytest.mark.parametrize(
