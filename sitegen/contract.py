@@ -325,6 +325,20 @@ TABLE_RESOURCES: tuple[Resource, ...] = tuple(r for r in RESOURCES if r.table is
 RECORD_RESOURCES: tuple[Resource, ...] = (BY_NAME["performance_targets"], BY_NAME["narrative_changes"])
 
 
+# a budget resource and the final-accounts resource of the same meaning (budget against outturn)
+FINAL_OF: dict[str, str] = {
+    "income_expenditure_summary": "final_income_expenditure_summary",
+    "income_summary": "final_income",
+    "expenditure_summary": "final_expenditure",
+    "fiscal_summary": "final_fiscal_summary",
+    "general_budget_expenditure": "final_general_budget_expenditure",
+    "general_basic_expenditure": "final_general_basic_expenditure",
+    "three_public_expenses": "final_three_public_expenses",
+    "fund_budget_expenditure": "final_fund_budget",
+    "state_capital_expenditure": "final_state_capital",
+}
+
+
 def table_resources(kind: str) -> tuple[Resource, ...]:
     """The table resources a package of this kind (`budget` or `final`) always holds."""
     return FINAL_RESOURCES if kind == "final" else TABLE_RESOURCES

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.audit import audit_disclosure
+from sitegen.contract import FINAL_RESOURCES
 
 REAL = Path(__file__).resolve().parents[1] / "content" / "real"
 
@@ -69,11 +70,11 @@ def test_jiangsu_cells_and_extra_tables(real):
     assert "一般公共预算机关运行经费支出预算表" in titles and "政府采购支出预算表" in titles
 
 
-def test_final_accounts_become_extra_tables(real):
+def test_final_accounts_map_to_final_resources(real):
     d = real("govbudgetchecker-06")
-    assert all(name.startswith("extra_") for name in d.tables)
-    table = next(t for t in d.tables.values() if t.title == "一般公共预算财政拨款支出决算表")
-    assert [title for _, title in table.fields][:3] == ["合计", "基本支出", "项目支出"]
+    assert sorted(d.tables) == sorted(r.name for r in FINAL_RESOURCES)
+    assert d.tables["final_general_budget_expenditure"].title == "一般公共预算财政拨款支出决算表"
+    assert d.tables["final_general_budget_expenditure"].unprinted == []
 
 
 @pytest.mark.parametrize("name", ["govbudgetchecker-01", "govbudgetchecker-02", "govbudgetchecker-06",
@@ -119,14 +120,13 @@ def test_text_and_tables_in_two_pdfs_are_one_disclosure(tmp_path):
 def test_sample_cells_checked_against_the_pages(real):
     """Cells read by eye from the rendered pages (pypdfium2 at 1.2×)."""
     final = real("govbudgetchecker-06")
-    t = next(t for t in final.tables.values() if t.title == "一般公共预算财政拨款支出决算表")  # page 15
-    assert [title for _, title in t.fields] == ["合计", "基本支出", "项目支出"]
+    t = final.tables["final_general_budget_expenditure"]  # page 15, 一般公共预算财政拨款支出决算表
     row = _row(t, code="2010601")
-    assert (row["name"], row["value_1"], row["value_2"], row["value_3"]) == (
+    assert (row["name"], row["total"], row["basic"], row["project"]) == (
         "行政运行", Decimal("1511.89"), Decimal("1503.52"), Decimal("8.37"))
-    assert _row(t, code="2010602")["value_2"] is None
+    assert _row(t, code="2010602")["basic"] is None
     total = _row(t, level=0)
-    assert (total["name"], total["value_1"], total["value_3"]) == ("合计", Decimal("2940.05"), Decimal("603.14"))
+    assert (total["name"], total["total"], total["project"]) == ("合计", Decimal("2940.05"), Decimal("603.14"))
 
     jiangsu = real("open-budget-01")
     three = jiangsu.tables["three_public_expenses"]  # 公开09表, printed sideways

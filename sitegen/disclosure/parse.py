@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..contract import BY_NAME
+from ..contract import BY_NAME, table_resources
 from ..extract.document import Document
 from . import template, three_public
 from .identity import identify
@@ -79,7 +79,7 @@ def parse_document(doc: Document) -> Disclosure:
         if not table.note and not table.rows and resource in notes:
             table.note = notes[resource]
         table.note = re.sub(r"^\s*(备注|注)\s*[:：]\s*", "", table.note)
-    for resource in template.LAYOUTS:
+    for resource in (r.name for r in table_resources(kind)):
         if resource not in tables:
             disclosure.warnings.append(Warning_(f"table not found: {resource}"))
     disclosure.tables = tables

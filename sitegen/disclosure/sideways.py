@@ -71,22 +71,24 @@ def _cells(columns, values: set[int], measured: bool) -> list[_Cell]:
         group = next((p for p in parents if p in groups or "增减" in p), "")
         parents = [p for p in parents if p != group]
         field, sub = ("final" if measured else "total"), ""
-        if measured and _measure_field(own):
-            field, sub, own = _measure_field(own), own, ""
+        measure = next((x for x in [own, *parents] if _measure_field(x)), None) if measured else None
+        if measure:
+            field, sub = _measure_field(measure), measure
+            own, parents = ("", parents) if measure == own else (own, [p for p in parents if p != measure])
         elif _source_field(own) and parents:
             field, sub, own = _source_field(own), own, ""
-        item = _item_label(own, parents)
-        if measured and not own and parents:
-            item = _item_label(parents[-1], parents[:-1])
+        item = _item_label(own, parents) if own else _item_label(parents[-1], parents[:-1]) if parents else ""
         out.append(_Cell(k, item, field, "" if group == latest else group, sub))
     return out
 
 
-def _index_row(row) -> bool:
+def index_row(row) -> bool:
     """A 栏次 row under the header: 1 2 3 … (or ※ 1 2 3) numbering the columns."""
-    cells = [c.strip() for c in row.cells if c.strip()]
+    cells = [c.replace(" ", "") for c in row.cells if c.strip()]
     numbers = [c for c in cells if c.isdigit()]
-    return len(numbers) >= 2 and numbers == [str(k) for k in range(1, len(numbers) + 1)] and len(cells) - len(numbers) <= 1
+    labels = [c for c in cells if not c.isdigit()]
+    return len(numbers) >= 2 and numbers == [str(k) for k in range(1, len(numbers) + 1)] and all(
+        set(c) <= set("栏次※*•·-—") or c in ("栏次", "行次") for c in labels) and len(labels) <= 3
 
 
 def _is_label_column(k: int, column, data, number) -> bool:
@@ -113,7 +115,7 @@ def _main_row(data, labels: list[str]) -> int:
 def read_sideways(table: Table, columns, rows, warnings: list[Warning_], number) -> Table:
     """Read a sideways table into item rows (`item` plus value fields); `number` parses a cell."""
     measured = table.resource.startswith("final_")
-    data = [r for r, _ in rows if any(number(c) is not None for c in r.cells if c) and not _index_row(r)]
+    data = [r for r, _ in rows if any(number(c) is not None for c in r.cells if c) and not index_row(r)]
     if not data:
         warnings.append(Warning_("no value row under the items; table left empty", None, table.title))
         return table

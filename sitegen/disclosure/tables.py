@@ -12,7 +12,7 @@ from ..extract.lines import cluster_lines, join_words
 from . import template
 from .grid import Column, GridRow, read_segment, region_lines
 from .model import Row, Table, Warning_
-from .sideways import read_sideways
+from .sideways import index_row, read_sideways
 
 _TABLE_NO_LINE = re.compile(r"^\s*(公开)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
 _TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]+表)$")
@@ -193,6 +193,11 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         return table
     spec = BY_NAME[title.resource]
     valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields}
+    if title.resource == "final_general_basic_expenditure" and _two_lists(header.columns):
+        table.x_fields = []
+        table.columns = ["code", "name", "total", "personnel", "public"]
+        table.rows = _side_by_side_lists(rows, table, warnings)
+        return table
     convert = {"classification": _classification_rows, "two_sided": _two_sided_rows, "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
@@ -221,6 +226,39 @@ def _x_fields(segments, labels: set[str]) -> list[tuple[str, str]]:
                 seen[label] = seen.get(label, 0) + 1
                 col.field = template.x_name(label if seen[label] == 1 else f"{label}#{seen[label]}", taken)
     return [(name, label.split("#")[0]) for label, name in taken.items()]
+
+
+def _two_lists(columns: list[Column]) -> int:
+    """Where a second code column starts after a value column (two lists printed side by side), else 0."""
+    seen_value = False
+    for k, col in enumerate(columns):
+        if col.field not in ("code", "name", None):
+            seen_value = True
+        elif col.field == "code" and seen_value:
+            return k
+    return 0
+
+
+def _side_by_side_lists(rows, table: Table, warnings: list[Warning_]) -> list[Row]:
+    """决算 公开06: 人员经费 and 公用经费 printed as two lists side by side become rows, left list
+    first; each amount is the row's `total` and its list's column (`personnel` or `public`)."""
+    out: list[Row] = []
+    for side in (0, 1):
+        part_rows = []
+        for row, columns in rows:
+            cut = _two_lists(columns)
+            if not cut:
+                continue
+            lo, hi = (0, cut) if side == 0 else (cut, len(columns))
+            cols = [Column(c.left, c.right, c.own, c.ctx, c.field if c.field in ("code", "name") else "total",
+                           c.label_mid, c.parents) for c in columns[lo:hi]]
+            part_rows.append((GridRow(row.cells[lo:hi], row.page, row.top), cols))
+        labels = "".join(c.ctx + c.own for c in (part_rows[0][1] if part_rows else []))
+        column = "public" if "公用" in labels or (side == 1 and "人员" not in labels) else "personnel"
+        for rec in _classification_rows(part_rows, {"total"}, table, warnings):
+            rec[column] = rec.get("total")
+            out.append(rec)
+    return out
 
 
 def _type_extra_columns(segments, rows) -> None:
@@ -290,9 +328,13 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
     last_item: tuple[str, str, str] | None = None
     last_name = ""
     for row, columns in rows:
+        if index_row(row):
+            continue  # 栏次 1 2 3 … numbering the columns, not a row of the table
         code_cells = [c.replace(" ", "") for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
         name = _text(row, columns, "name")
         stray = "".join(c for c in code_cells if c and not c.isdigit())
+        if stray and set(stray) <= set("类款项"):  # the 类/款/项 sub-header printed on the total row's line
+            code_cells, stray = [c if c.isdigit() else "" for c in code_cells], ""
         if stray:  # "合 计" printed across the code and name columns
             code_cells = [c if c.isdigit() else "" for c in code_cells]
             name = stray + name

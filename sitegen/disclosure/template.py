@@ -39,8 +39,10 @@ def title_resource(line: str) -> str | None:
         return None
     text = _YEAR.sub("", text)
     has = lambda *ws: all(w in text for w in ws)  # noqa: E731
+    if "决算" in text:
+        return final_title_resource(text)
     # tables the contract has no resource for: they become extra_<slug> resources
-    if "决算" in text or "机关运行经费支出" in text or "政府采购" in text:
+    if "机关运行经费支出" in text or "政府采购" in text:
         return None
     if "财政拨款" in text and "支出" in text and "收支" not in text and "一般公共" not in text \
             and "三公" not in text and "基金" not in text and "国有资本" not in text:
@@ -72,6 +74,32 @@ def title_resource(line: str) -> str | None:
     return None
 
 
+def final_title_resource(text: str) -> str | None:
+    """The final_* resource a 决算 table title stands for (national 决算 template, 公开01–09表)."""
+    has = lambda *ws: all(w in text for w in ws)  # noqa: E731
+    if "三公" in text:
+        return "final_three_public_expenses"
+    if "机关运行经费" in text or "政府采购" in text or "国有资产" in text:
+        return None
+    if has("政府性基金"):
+        return "final_fund_budget"
+    if has("国有资本经营"):
+        return "final_state_capital"
+    if has("一般公共预算", "基本支出"):
+        return "final_general_basic_expenditure"
+    if has("一般公共预算", "支出"):
+        return "final_general_budget_expenditure"
+    if has("财政拨款收入支出"):
+        return "final_fiscal_summary"
+    if has("收入支出决算总表") or has("收入支出决算表"):
+        return "final_income_expenditure_summary"
+    if has("收入决算"):
+        return "final_income"
+    if has("支出决算"):
+        return "final_expenditure"
+    return None
+
+
 def table_number(line: str) -> str:
     m = _TITLE_PREFIX.match(norm(line))
     return re.sub(r"[-—.、:：]$", "", m.group(1)) if m else ""
@@ -99,8 +127,9 @@ _CODE_WORDS = re.compile(r"功能分类|经济分类|支出功能分类|科目|�
 
 
 def _code(own: str, ctx: str) -> bool:
-    """类/款/项 columns, 科目编码 — also when a wrapped parent's last characters ('码') joined them."""
-    if "编码" in own or "代码" in own:
+    """类/款/项 columns, 科目编码 — also when a wrapped parent's last characters ('码') joined them,
+    or when the 类/款/项 cells under a 科目编码 heading were not read as header (own empty)."""
+    if "编码" in own or "代码" in own or (not own and ("编码" in ctx or "代码" in ctx)):
         return True
     rest = _CODE_WORDS.sub("", own)
     return bool(rest) and len(rest) <= 3 and set(rest) <= set("类款项码编号")
@@ -249,6 +278,52 @@ LAYOUTS: dict[str, Layout] = {
         ),
     ),
 }
+
+
+_FINAL_FUND = (
+    ("opening_balance", _any("年初")),
+    ("income", lambda own, ctx: "收入" in own and "合计" not in own),
+    ("total", lambda own, ctx: own in ("合计", "小计", "支出小计", "本年支出小计") or "支出合计" in own
+     or (own in _SUB and "本年支出" in ctx)),
+    ("basic", _part("基本")),
+    ("project", _part("项目")),
+    ("closing_balance", _any("年末")),
+)
+LAYOUTS.update({
+    "final_income_expenditure_summary": Layout(
+        "two_sided", (("item", lambda own, ctx: not _amount_label(own) and "决算" not in own and "行次" not in own),),
+        (("amount", lambda own, ctx: _amount_label(own) or "决算" in own),)),
+    "final_income": Layout("classification", _CLASS_TEXT, (
+        ("total", lambda own, ctx: _total(own, ctx) or "收入合计" in own),
+        ("fiscal", _any("财政拨款")),
+        ("superior_subsidy", _any("上级补助")),
+        ("business", lambda own, ctx: own == "事业收入" or (own.startswith("事业收入") and "经营" not in own)),
+        ("operating", _any("经营收入")),
+        ("affiliated_remittance", _any("附属单位上缴", "附属单位缴款")),
+        ("other", _any("其他收入")),
+    )),
+    "final_expenditure": Layout("classification", _CLASS_TEXT, (
+        ("total", lambda own, ctx: _total(own, ctx) or "支出合计" in own),
+        ("basic", _part("基本")),
+        ("project", _part("项目")),
+        ("remittance_to_superior", _any("上缴上级")),
+        ("operating", _any("经营支出")),
+        ("affiliated_subsidy", _any("对附属单位补助")),
+    )),
+    "final_fiscal_summary": Layout(
+        "two_sided", (("item", lambda own, ctx: not _amount_label(own) and "决算" not in own and "行次" not in own),),
+        (("total", lambda own, ctx: _total(own, ctx) or own == "决算数"),
+         ("general_budget", _any("一般公共")), ("fund_budget", _any("基金")),
+         ("state_capital_budget", _any("国有资本")))),
+    "final_general_budget_expenditure": Layout("classification", _CLASS_TEXT, _BASIC_PROJECT),
+    "final_general_basic_expenditure": Layout("classification", _CLASS_TEXT, (
+        ("total", lambda own, ctx: _total(own, ctx) or own == "决算数"),
+        ("personnel", _any("人员")), ("public", _any("公用")))),
+    "final_three_public_expenses": Layout("items", (("item", lambda own, ctx: own in ("项目", "内容")),), (
+        ("budget", lambda own, ctx: "预算数" in own + ctx), ("final", lambda own, ctx: "决算数" in own + ctx))),
+    "final_fund_budget": Layout("classification", _CLASS_TEXT, _FINAL_FUND),
+    "final_state_capital": Layout("classification", _CLASS_TEXT, _FINAL_FUND),
+})
 
 
 EXTRA = Layout(

@@ -21,10 +21,11 @@ from .. import __version__
 from ..contract import (
     BY_NAME,
     PROFILE_VERSION,
+    RECORD_RESOURCES,
     SOURCE_PAGE,
-    TABLE_RESOURCES,
     Resource,
     extra_resource,
+    table_resources,
     with_extra_fields,
 )
 from ..disclosure.model import Disclosure, Table
@@ -174,7 +175,7 @@ def assemble(disclosure: Disclosure, unit_id: str, meta: dict | None = None) -> 
     resources = []
     extras = [extra_resource(t.resource, t.title, t.fields, t.classification)
               for t in disclosure.tables.values() if t.resource not in BY_NAME]
-    for res in [*TABLE_RESOURCES, BY_NAME["performance_targets"], BY_NAME["narrative_changes"], *extras]:
+    for res in [*table_resources(disclosure.kind), *RECORD_RESOURCES, *extras]:
         table = disclosure.tables.get(res.name)
         res = with_extra_fields(res, table.x_fields) if table else res
         rows = table.rows if table else disclosure.records.get(res.name, [])
