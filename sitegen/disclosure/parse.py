@@ -43,6 +43,12 @@ def _mark_unprinted(tables: dict[str, Table]) -> None:
             table.unprinted = [f.name for f in BY_NAME[name].value_fields if f.name not in table.columns]
 
 
+def _is_narrative(doc: Document, name: str) -> bool:
+    """A 情况说明 without tables: it names its unit and prints the narrative's parts (第一部分 …)."""
+    lines = clean_lines(doc)
+    return bool(name) and bool(part(lines, "一") or part(lines, "三"))
+
+
 def _three_public_fact(disclosure: Disclosure) -> None:
     """unit.other.three_public_total (万元) from the 三公 lines of the 三公 table, where it is printed."""
     for resource, column in (("three_public_expenses", "total"), ("final_three_public_expenses", "final")):
@@ -72,8 +78,12 @@ def parse_document(doc: Document) -> Disclosure:
         said = narrative_changes(clean_lines(doc), {}, [])
         tables = read_text_tables(doc, said, warnings)
     disclosure.warnings.extend(warnings)
-    if not tables:
+    if not tables and not _is_narrative(doc, name):
         raise ParseError(f"{doc.path}: no budget table found (is this a 预算/决算公开 document?)")
+    if not tables:
+        disclosure.warnings.append(Warning_(
+            "this document prints no budget tables (a narrative published without its tables): the package "
+            "holds the unit facts, the narrative's figures and the performance targets; the tables are absent"))
     notes = _empty_table_notes(doc)
     for resource, table in tables.items():
         if not table.note and not table.rows and resource in notes:
