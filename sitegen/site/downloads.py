@@ -10,7 +10,7 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
+from ..contract import BY_NAME, RESOURCES, SOURCE_PAGE
 from ..package.writer import build_time, schema
 from .views import PackageView
 
