@@ -94,7 +94,7 @@ def test_every_page_loads_cleanly(site, browser):
     for href in links.evaluate_all("els => els.map(e => e.href)"):
         assert page.request.get(href).status == 200, href
     combined = page.request.get(url + "data/combined/expenditure_summary.csv").text()
-    assert combined.splitlines()[0].startswith("unit_id,year,kind,code")
+    assert combined.splitlines()[0].startswith("unit_id,unit_name,region,year,kind,code")
     assert not errors and not foreign
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
+import codecs
 import io
 import json
+import shutil
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
-from ..package.writer import build_time, schema
+from ..package.writer import build_time
+from .combined import PANDAS_CALL, CombinedWriter, file_sha256
+from .database import DB_NAME, PARQUET_DIR, write_parquet, write_sqlite
 from .views import PackageView
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -70,69 +72,66 @@ def _normalise_zip(data: bytes, target: Path) -> None:
             out.writestr(info, content)
 
 
-def _wan(value: str, unit: str) -> str:
-    """Exact decimal shift 元 → 万元."""
-    if not value or unit != "元":
-        return value
-    try:
-        return format(Decimal(value).scaleb(-4).normalize(), "f")
-    except InvalidOperation:
-        return value
+COMBINED_TITLES = {
+    "extra_tables": "其他表（长格式：每个单元格一行）",
+    "findings": "数据核对发现",
+    "disclosures": "公开文件一览（每份一行）",
+    "units": "单位一览",
+}
+BOM_DIR = "excel"  # UTF-8 with BOM copies for Excel on Chinese Windows; the canonical CSV has none
 
 
-def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
-    """One CSV per resource across all packages (unit_id, year, kind first; money in 万元)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    resources = []
-    for res in RESOURCES:
-        money = {f.name for f in res.value_fields}
-        names = ["unit_id", "year", "kind", *res.field_names, SOURCE_PAGE.name]
-        digest, size = hashlib.sha256(), 0
-        path = folder / f"{res.name}.csv"
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(names)
-            for pkg in sorted(views, key=lambda p: (p.unit_id, p.slug)):
-                unit = (pkg.resource(res.name) or {}).get("unit", "万元")
-                for row in pkg.rows(res.name):
-                    values = [_wan(row.get(n, ""), unit) if n in money else row.get(n, "") for n in names[3:]]
-                    writer.writerow([pkg.unit_id, pkg.year, pkg.unit.get("kind", ""), *values])
-                pkg.forget()
-        data = path.read_bytes()
-        digest.update(data)
-        size = len(data)
-        desc_schema = schema(res, "万元", True)
-        desc_schema["fields"] = [
-            {"name": "unit_id", "type": "string", "title": "单位标识"},
-            {"name": "year", "type": "integer", "title": "年度"},
-            {"name": "kind", "type": "string", "title": "类型 (budget/final)"},
-            *desc_schema["fields"],
-        ]
-        resources.append({
-            "name": res.name,
-            "path": f"{res.name}.csv",
-            "title": f"{res.title}（全部单位）",
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": size,
-            "hash": "sha256:" + digest.hexdigest(),
-            "unit": "万元",
-            "schema": desc_schema,
-        })
+def _combined_resource(folder: Path, name: str, fields: list[dict]) -> dict:
+    digest, size = file_sha256(folder / f"{name}.csv")
+    spec = BY_NAME.get(name)
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "title": f"{spec.title}（全部单位）" if spec else COMBINED_TITLES.get(name, name),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": size,
+        "hash": "sha256:" + digest,
+        "schema": {"fields": fields, "missingValues": [""]},
+        **({"unit": "万元"} if spec and spec.value_fields else {}),
+    }
+
+
+def _bom_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        fout.write(codecs.BOM_UTF8)
+        shutil.copyfileobj(fin, fout, 1 << 20)
+
+
+def finish_combined(writer: CombinedWriter, licenses: list[dict], sources: list[dict]) -> list[dict]:
+    """Close the combined CSVs, describe them, and derive the Excel copies, SQLite and Parquet."""
+    folder = writer.folder
+    tables = writer.close()
+    resources = [_combined_resource(folder, name, fields) for name, fields in tables.items()]
+    for res in resources:
+        _bom_copy(folder / res["path"], folder / BOM_DIR / res["path"])
     descriptor = {
         "profile": "data-package",
         "name": "sitegen-combined",
         "title": "全部单位合并数据（万元）",
-        "description": "Every published package combined, one CSV per resource; 元 converted to 万元 by an exact decimal shift.",
+        "description": ("Every published package combined, one CSV per resource; rows start with "
+                        "unit_id, unit_name, region, year, kind; money in 万元 (元 shifted exactly, "
+                        "see printed_unit). Read codes as strings: " + PANDAS_CALL),
         "created": build_time(),
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "sources": [{"title": p.descriptor.get("title", ""), "path": f"../../{p.unit_id}/{p.slug}/data/datapackage.json"}
-                    for p in sorted(views, key=lambda p: (p.unit_id, p.slug))],
+        "licenses": licenses,
+        "sources": sources,
         "resources": resources,
     }
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+    metadata = {"title": descriptor["title"], "license": licenses[0].get("name", "") if licenses else "",
+                "license_url": licenses[0].get("path", "") if licenses else "",
+                "description": descriptor["description"]}
+    write_sqlite(folder, tables, folder / DB_NAME, metadata)
+    write_parquet(folder, tables, folder / PARQUET_DIR)
     return resources
 
 
@@ -148,4 +147,4 @@ def dictionary() -> list[dict]:
     return out
 
 
-__all__ = ["write_zip", "write_xlsx", "write_combined", "dictionary", "BY_NAME"]
+__all__ = ["write_zip", "write_xlsx", "finish_combined", "dictionary", "BY_NAME"]

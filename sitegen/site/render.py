@@ -17,7 +17,8 @@ from .. import __version__
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import swap_in
 from . import strings
-from .downloads import dictionary, write_combined, write_xlsx, write_zip
+from .combined import CombinedWriter, loading_guide, table_fields
+from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .views import PackageView, load_packages, money
 
 
@@ -184,6 +185,7 @@ def _summary_row(pkg: PackageView) -> dict:
     total = pkg.summary_total()
     project = pkg.total("expenditure_summary", "project")
     staff = pkg.staff()
+    source = (pkg.descriptor.get("sources") or [{}])[0]
     share = per_staff = ""
     try:
         if total and project and Decimal(total):
@@ -207,6 +209,10 @@ def _summary_row(pkg: PackageView) -> dict:
         "per_staff": per_staff,
         "findings": len(pkg.findings()),
         "title": pkg.descriptor.get("title", ""),
+        "url": pkg.url,
+        "version": pkg.descriptor.get("version", ""),
+        "source_url": source.get("url", ""),
+        "source_sha256": source.get("sha256", ""),
     }
 
 
@@ -255,6 +261,9 @@ def render_site(
         (tmp / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
         rows, quality = [], []
+        (tmp / "data" / "combined").mkdir(parents=True)
+        combined_rows = CombinedWriter(tmp / "data" / "combined")
+        licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
             source = sources.get(pkg.folder.resolve())
@@ -276,6 +285,9 @@ def render_site(
             rate = f"{(checks - errors) / checks:.1%}" if checks else ""
             quality.append({**row, "checks": checks, "errors": errors,
                             "warnings": len(audit["findings"]) - errors, "rate": rate})
+            combined_rows.add(pkg, row)
+            for lic in pkg.descriptor.get("licenses", []):
+                licenses.setdefault(lic.get("name", ""), lic)
             pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         quality.sort(key=lambda r: (str(r["name"]), str(r["year"])))
@@ -287,7 +299,8 @@ def render_site(
             "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
             "findings": sum(r["findings"] for r in rows),
         }
-        combined = write_combined(views, tmp / "data" / "combined")
+        combined = finish_combined(combined_rows, list(licenses.values()), [
+            {"title": r["title"], "path": f"../../{r['url']}data/datapackage.json"} for r in rows])
         pages = {
             "index.html": env.get_template("index.html").render(rows=rows, years=years, regions=regions,
                                                                 headline=headline, root=""),
@@ -295,7 +308,9 @@ def render_site(
             "compare.html": env.get_template("compare.html").render(
                 by_year={y: [r for r in rows if str(r["year"]) == y] for y in years}, root=""),
             "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
-            "dictionary.html": env.get_template("dictionary.html").render(resources=dictionary(), root=""),
+            "dictionary.html": env.get_template("dictionary.html").render(
+                resources=dictionary(), guide=loading_guide(), root="",
+                combined_tables={k: v for k, v in table_fields().items() if k not in BY_NAME}),
         }
         for name, html in pages.items():
             (tmp / name).write_text(html, encoding="utf-8")

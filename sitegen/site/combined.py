@@ -1,0 +1,266 @@
+"""Combined all-unit data: one CSV per resource plus findings, disclosures and units tables,
+written in one pass over the packages (each package read once), then loaded into SQLite
+(sqlite-utils) and Parquet partitioned by year (pyarrow) from those CSVs, streaming.
+
+Every combined row starts with unit_id, unit_name, region, year, kind. Money is in 万元:
+a table printed in 元 is shifted by an exact decimal shift, and `printed_unit` says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO
+
+from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE, Resource
+from .views import PackageView
+
+PREFIX = ["unit_id", "unit_name", "region", "year", "kind"]
+PREFIX_FIELDS = [
+    {"name": "unit_id", "type": "string", "title": "单位标识", "description": "stable unit id (see README: unit ids)"},
+    {"name": "unit_name", "type": "string", "title": "单位名称", "description": "unit name as printed"},
+    {"name": "region", "type": "string", "title": "地区", "description": "region from the publisher's metadata"},
+    {"name": "year", "type": "integer", "title": "年度", "description": "fiscal year"},
+    {"name": "kind", "type": "string", "title": "类型", "description": "budget (预算) or final (决算)"},
+]
+PRINTED_UNIT = {"name": "printed_unit", "type": "string", "title": "原文金额单位",
+                "description": "unit the source printed this table in (元 amounts were shifted to 万元)"}
+EXTRA_TABLE = "extra_tables"
+EXTRA_FIELDS = [
+    ("resource", "string", "资源名", "the package's extra_ resource name"),
+    ("table_title", "string", "表名", "table title as printed"),
+    ("row", "integer", "行号", "1-based row within the table"),
+    ("code", "string", "科目编码", "classification code when the table has one"),
+    ("label", "string", "科目名称/项目", "row label as printed"),
+    ("field", "string", "列名", "column name in the package (value_N, text_N)"),
+    ("field_title", "string", "列标题", "column header as printed"),
+    ("value", "string", "值", "cell as printed (text)"),
+    ("amount", "number", "金额（万元）", "numeric cells in 万元 (元 shifted exactly); empty for text"),
+    ("printed_unit", "string", "原文金额单位", "unit the source printed this table in"),
+    ("source_page", "integer", "来源页码", "1-based page of the source"),
+]
+FINDING_FIELDS = [
+    ("resource", "string"), ("table", "string"), ("row_code", "string"), ("row_name", "string"),
+    ("column", "string"), ("check", "string"), ("severity", "string"), ("expected", "string"),
+    ("found", "string"), ("source_page", "integer"), ("message", "string"), ("suspect", "string"),
+]
+DISCLOSURE_FIELDS = [
+    ("title", "string"), ("url", "string"), ("version", "string"), ("total", "number"),
+    ("basic", "number"), ("project", "number"), ("three_public", "number"), ("staff", "integer"),
+    ("findings", "integer"), ("source_url", "string"), ("source_sha256", "string"),
+]
+UNIT_FIELDS = [("unit_id", "string"), ("unit_name", "string"), ("region", "string"),
+               ("first_year", "integer"), ("last_year", "integer"), ("disclosures", "integer"),
+               ("url", "string")]  # url: the latest disclosure's page
+CODE_COLUMNS = ("code", "class_code", "section_code", "item_code", "row_code")
+# the documented pandas call (dictionary page, README): codes stay strings ("01", "30101")
+PANDAS_DTYPE = {name: str for name in ("unit_id", *CODE_COLUMNS)}
+_PANDAS_TYPES = ", ".join(f'"{n}": str' for n in PANDAS_DTYPE)
+PANDAS_CALL = f"pd.read_csv(path, dtype={{{_PANDAS_TYPES}}})"
+_R_TYPES = ", ".join(f"{n} = readr::col_character()" for n in PANDAS_DTYPE)
+R_CALL = f"readr::read_csv(path, col_types = readr::cols({_R_TYPES}, .default = readr::col_guess()))"
+EXAMPLE_SQL = ("select unit_name, region, basic from expenditure_summary\n"
+               "where year = 2024 and code = '208' order by basic desc")
+
+
+def loading_guide() -> dict:
+    """How to read each format; shown on the dictionary page."""
+    return {"pandas": PANDAS_CALL, "r": R_CALL, "sql": EXAMPLE_SQL}
+
+
+def wan(value: str, unit: str) -> str:
+    """Exact decimal shift 元 → 万元; anything else is kept as printed."""
+    if not value or unit != "元":
+        return value
+    try:
+        return format(Decimal(value).scaleb(-4).normalize(), "f")
+    except InvalidOperation:
+        return value
+
+
+def contract_resources() -> list[Resource]:
+    """The contract's resources, read through the schemas API (one place declares them)."""
+    return list(RESOURCES)
+
+
+def money_unit(res: Resource) -> bool:
+    return bool(res.value_fields)
+
+
+def resource_columns(res: Resource) -> list[dict]:
+    """Field descriptors of a combined resource: prefix, the contract fields, printed_unit, page."""
+    fields = []
+    for f in res.fields:
+        desc = {"name": f.name, "type": f.type, "title": f.title}
+        if f.money:
+            desc["description"] = f"{f.title_en}; in 万元 (元 tables shifted exactly, see printed_unit)"
+        else:
+            desc["description"] = f.title_en
+        fields.append(desc)
+    tail = [PRINTED_UNIT] if money_unit(res) else []
+    if res.per_row_page:
+        tail.append(SOURCE_PAGE.descriptor())
+    return [*PREFIX_FIELDS, *fields, *tail]
+
+
+@dataclass
+class _Out:
+    path: Path
+    names: list[str]
+    handle: IO[str] | None = None
+    writer: object = None
+    rows: int = 0
+
+
+@dataclass
+class CombinedWriter:
+    """Streams rows of every package into one CSV per combined table."""
+
+    folder: Path
+    outs: dict[str, _Out] = field(default_factory=dict)
+    units: dict[str, dict] = field(default_factory=dict)
+
+    def _out(self, name: str, names: list[str]) -> _Out:
+        out = self.outs.get(name)
+        if out is None:
+            out = _Out(self.folder / f"{name}.csv", names)
+            out.handle = open(out.path, "w", encoding="utf-8", newline="")
+            out.writer = csv.writer(out.handle, lineterminator="\n")
+            out.writer.writerow(names)
+            self.outs[name] = out
+        return out
+
+    def _write(self, name: str, names: list[str], row: list) -> None:
+        out = self._out(name, names)
+        out.writer.writerow(row)
+        out.rows += 1
+
+    def add(self, pkg: PackageView, summary: dict) -> None:
+        """Every row of one package (its rows are read once, here or by the page already)."""
+        unit = pkg.unit
+        prefix = [pkg.unit_id, unit.get("name", ""), unit.get("region", ""), pkg.year, unit.get("kind", "")]
+        for desc in pkg.descriptor.get("resources", []):
+            name = desc.get("name", "")
+            if name in BY_NAME:
+                self._contract_rows(pkg, BY_NAME[name], desc, prefix)
+            elif name.startswith("extra_"):
+                self._extra_rows(pkg, desc, prefix)
+        for f in pkg.findings():
+            self._write("findings", [*PREFIX, *(n for n, _ in FINDING_FIELDS)],
+                        [*prefix, *(_text(f.get(n)) for n, _ in FINDING_FIELDS)])
+        self._write("disclosures", [*PREFIX, *(n for n, _ in DISCLOSURE_FIELDS)],
+                    [*prefix, *(_text(summary.get(n)) for n, _ in DISCLOSURE_FIELDS)])
+        self._unit(pkg, prefix)
+
+    def _contract_rows(self, pkg: PackageView, res: Resource, desc: dict, prefix: list) -> None:
+        printed = desc.get("unit", "万元")
+        money = {f.name for f in res.value_fields}
+        names = [c["name"] for c in resource_columns(res)][len(PREFIX):]
+        for row in pkg.rows(res.name):
+            values = [printed if n == "printed_unit" else wan(row.get(n, ""), printed) if n in money
+                      else row.get(n, "") for n in names]
+            self._write(res.name, [*PREFIX, *names], [*prefix, *values])
+
+    def _extra_rows(self, pkg: PackageView, desc: dict, prefix: list) -> None:
+        printed = desc.get("unit", "万元")
+        fields = desc.get("schema", {}).get("fields", [])
+        columns = [f for f in fields if f["name"].startswith(("value_", "text_"))]
+        names = [n for n, *_ in EXTRA_FIELDS]
+        for number, row in enumerate(pkg.rows(desc["name"]), start=1):
+            label = row.get("name") or row.get("item") or ""
+            for col in columns:
+                value = row.get(col["name"], "")
+                if value == "":
+                    continue
+                amount = wan(value, printed) if col["name"].startswith("value_") else ""
+                self._write(EXTRA_TABLE, [*PREFIX, *names],
+                            [*prefix, desc["name"], desc.get("title", ""), number, row.get("code", ""), label,
+                             col["name"], col.get("title", ""), value, amount, printed, row.get("source_page", "")])
+
+    def _unit(self, pkg: PackageView, prefix: list) -> None:
+        year = pkg.year
+        known = self.units.setdefault(pkg.unit_id, {
+            "unit_id": pkg.unit_id, "unit_name": prefix[1], "region": prefix[2], "first_year": year,
+            "last_year": year, "disclosures": 0, "url": pkg.url})
+        known["disclosures"] += 1
+        if year and (not known["first_year"] or year < known["first_year"]):
+            known["first_year"] = year
+        if year and year >= (known["last_year"] or ""):
+            known["last_year"], known["unit_name"] = year, prefix[1] or known["unit_name"]
+            known["url"] = pkg.url
+            known["region"] = prefix[2] or known["region"]
+
+    def close(self) -> dict[str, list[dict]]:
+        """Finish every CSV; return {table: field descriptors} for the tables written."""
+        for res in contract_resources():
+            self._out(res.name, [c["name"] for c in resource_columns(res)])
+        self._out(EXTRA_TABLE, [*PREFIX, *(n for n, *_ in EXTRA_FIELDS)])
+        self._out("findings", [*PREFIX, *(n for n, _ in FINDING_FIELDS)])
+        self._out("disclosures", [*PREFIX, *(n for n, _ in DISCLOSURE_FIELDS)])
+        for unit in sorted(self.units.values(), key=lambda u: u["unit_id"]):
+            self._write("units", [n for n, _ in UNIT_FIELDS], [_text(unit[n]) for n, _ in UNIT_FIELDS])
+        self._out("units", [n for n, _ in UNIT_FIELDS])
+        for out in self.outs.values():
+            out.handle.close()
+        return table_fields()
+
+
+def table_fields() -> dict[str, list[dict]]:
+    """Field descriptors of every combined table, by table name."""
+
+    def plain(items) -> list[dict]:
+        return [{"name": n, "type": t} for n, t, *_ in items]
+
+    out = {res.name: resource_columns(res) for res in contract_resources()}
+    out[EXTRA_TABLE] = [*PREFIX_FIELDS, *({"name": n, "type": t, "title": zh, "description": en}
+                                          for n, t, zh, en in EXTRA_FIELDS)]
+    out["findings"] = [*PREFIX_FIELDS, *plain(FINDING_FIELDS)]
+    out["disclosures"] = [*PREFIX_FIELDS, *plain(DISCLOSURE_FIELDS)]
+    out["units"] = plain(UNIT_FIELDS)
+    return out
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def typed_rows(path: Path, fields: list[dict]) -> Iterator[dict]:
+    """Rows of a combined CSV with numbers as numbers, read one at a time."""
+    kinds = {f["name"]: f["type"] for f in fields}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            yield {k: _typed(v, kinds.get(k, "string")) for k, v in row.items()}
+
+
+def _typed(value: str, kind: str):
+    if value == "":
+        return None
+    if kind == "integer":
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if kind == "number":
+        try:
+            return float(Decimal(value))
+        except (InvalidOperation, ValueError):
+            return value
+    return value
