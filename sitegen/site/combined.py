@@ -158,7 +158,7 @@ class CombinedWriter:
         self._unit(pkg, prefix)
 
     def _contract_rows(self, pkg: PackageView, res: Resource, desc: dict, prefix: list) -> None:
-        printed = desc.get("unit", "万元")
+        printed = desc.get("unit", "")  # narrative statements have no printed table unit
         money = {f.name for f in res.value_fields}
         names = [c["name"] for c in resource_columns(res)][len(PREFIX):]
         for row in pkg.rows(res.name):

@@ -11,22 +11,27 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
-from ..package.writer import build_time
-from .combined import PANDAS_CALL, CombinedWriter, file_sha256
+from ..package.writer import build_time, source_file_name
+from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter, file_sha256
 from .database import DB_NAME, PARQUET_DIR, write_parquet, write_sqlite
 from .views import PackageView
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+PUBLISHER = "sitegen 开放数据（据各单位公开的部门预算、决算文件整理）"
 
 
-def write_zip(folder: Path, target: Path, prefix: str) -> None:
-    """The package folder as a ZIP with fixed timestamps (reproducible)."""
+def write_zip(folder: Path, target: Path, prefix: str, source: Path | None = None) -> None:
+    """The package folder, with its source document as sources[].path names it, as a ZIP
+    with fixed timestamps (reproducible)."""
+    files = [(path.name, path) for path in sorted(folder.iterdir()) if path.is_file()]
+    if source is not None and Path(source).is_file():
+        files.append((source_file_name(Path(source).name), Path(source)))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.iterdir()):
-            if path.is_file():
-                info = zipfile.ZipInfo(f"{prefix}/{path.name}", ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes())
+        for name, path in files:
+            info = zipfile.ZipInfo(f"{prefix}/{name}", ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as fin, zf.open(info, "w") as fout:
+                shutil.copyfileobj(fin, fout, 1 << 20)
 
 
 def _number(value: str):
@@ -37,24 +42,124 @@ def _number(value: str):
     return int(d) if d == d.to_integral_value() and "." not in value else float(d)
 
 
-def write_xlsx(pkg: PackageView, target: Path) -> None:
-    """One sheet per resource; money as numbers, headers as printed (Chinese)."""
-    from openpyxl import Workbook  # only when a page is rendered
+XLSX_MAX_WIDTH = 60  # characters; wider text wraps in Excel anyway
+XLSX_MIN_WIDTH = 6
+
+
+def _cell_value(field, value: str):
+    """One cell as written: numbers as numbers, everything else as the printed text."""
+    return _number(value) if field.type in ("number", "integer") else value
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    base = "".join("-" if c in "[]:*?/\\" else c for c in title).strip()[:31] or "sheet"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base[:28]}~{n}"
+    taken.add(name)
+    return name
+
+
+def _widths(sheet, header_rows: list[list[str]], rows: list[list]) -> None:
+    """Column widths from the longest cell (CJK characters count double), within bounds."""
+    from openpyxl.utils import get_column_letter
+
+    def width(value) -> int:
+        text = str(value if value is not None else "")
+        return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+    columns = max((len(r) for r in [*header_rows, *rows]), default=0)
+    for i in range(columns):
+        longest = max((width(r[i]) for r in [*header_rows, *rows] if i < len(r)), default=0)
+        sheet.column_dimensions[get_column_letter(i + 1)].width = max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, longest + 2))
+
+
+def _table_sheet(wb, taken: set[str], title: str, fields: list, rows: list[dict]) -> None:
+    """Row 1 the Chinese titles, row 2 the field names (as in the CSV), frozen above the data."""
+    sheet = wb.create_sheet(_sheet_name(title, taken))
+    header = [[f.title for f in fields], [f.name for f in fields]]
+    body = [[_cell_value(f, row.get(f.name, "")) for f in fields] for row in rows]
+    _widths(sheet, header, body)
+    sheet.freeze_panes = "B3" if len(fields) > 1 else "A3"
+    for line in [*header, *body]:
+        sheet.append(line)
+
+
+def _pairs_sheet(wb, taken: set[str], title: str, pairs: list[tuple[str, object]]) -> None:
+    sheet = wb.create_sheet(_sheet_name(title, taken))
+    rows = [[k, _text(v)] for k, v in pairs]
+    _widths(sheet, [], rows)
+    for row in rows:
+        sheet.append(row)
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _flatten(prefix: str, value) -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _flatten(f"{prefix}.{k}" if prefix else k, v)]
+    return [(prefix, value)]
+
+
+def about_pairs(pkg: PackageView, citation: str) -> list[tuple[str, object]]:
+    """What a reader of a downloaded file needs to know of where it came from."""
+    dp = pkg.descriptor
+    source = (dp.get("sources") or [{}])[0]
+    lic = (dp.get("licenses") or [{}])[0]
+    return [
+        ("标题 title", dp.get("title", "")), ("单位 unit", pkg.unit.get("name", "")),
+        ("地区 region", pkg.unit.get("region", "")), ("年度 year", pkg.year),
+        ("类型 kind", pkg.unit.get("kind", "")), ("数据包 package", dp.get("name", "")),
+        ("版本 version", dp.get("version", "")), ("许可 licence", f"{lic.get('name', '')} {lic.get('path', '')}".strip()),
+        ("发布 publisher", PUBLISHER), ("引用 citation", citation),
+        ("原始文件 source", source.get("title", "")), ("原文地址 source_url", source.get("url", "")),
+        ("原文 sha256", source.get("sha256", "")),
+        ("说明 note", "金额按原文照录（单位见各表）；核对发现只报告、不修正。Amounts as printed; findings are reported, never fixed."),
+    ]
+
+
+def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
+    """A workbook for Excel users: 说明 (provenance, licence), one sheet per table with the
+    field-name row and a frozen header, 单位概况 (unit facts), 核对发现 (findings)."""
+    from openpyxl import Workbook  # only when a download is made
 
     wb = Workbook(write_only=True)
-    for res in RESOURCES:
-        rows = pkg.rows(res.name)
-        title = (pkg.resource(res.name) or {}).get("table_number") or ""
-        sheet = wb.create_sheet(f"{title} {res.title}".strip()[:31].replace("/", "-"))
-        fields = [*res.fields, SOURCE_PAGE]
-        sheet.append([f.title for f in fields])
-        for row in rows:
-            sheet.append([_number(row.get(f.name, "")) if f.type in ("number", "integer") else row.get(f.name, "")
-                          for f in fields])
+    taken: set[str] = set()
+    _pairs_sheet(wb, taken, "说明", about_pairs(pkg, citation))
+    for desc in pkg.descriptor.get("resources", []):
+        spec = BY_NAME.get(desc.get("name", ""))
+        if spec is None and not desc.get("name", "").startswith("extra_"):
+            continue
+        fields = [*spec.fields, SOURCE_PAGE] if spec else [_SchemaField(f) for f in desc["schema"]["fields"]]
+        title = f"{desc.get('table_number') or ''} {desc.get('title') or (spec.title if spec else '')}"
+        _table_sheet(wb, taken, title, fields, pkg.rows(desc["name"]))
+    facts = [pair for key, value in pkg.unit.items() if key not in ("name", "year", "kind")
+             for pair in _flatten(key, value)]
+    _pairs_sheet(wb, taken, "单位概况", facts)
+    _table_sheet(wb, taken, "核对发现", [_SchemaField({"name": n, "type": t, "title": FINDING_TITLES.get(n, n)})
+                                      for n, t in FINDING_FIELDS], pkg.findings())
     buf = io.BytesIO()
     wb.save(buf)
     # openpyxl stamps the current time into docProps/core.xml: rewrite with a fixed date
     _normalise_zip(buf.getvalue(), target)
+
+
+class _SchemaField:
+    """A field of a package's own schema (extra_ tables), shaped like a contract Field."""
+
+    def __init__(self, desc: dict):
+        self.name, self.type = desc["name"], desc.get("type", "string")
+        self.title = desc.get("title") or desc["name"]
+
+
+FINDING_TITLES = {"resource": "资源", "table": "表", "row_code": "科目编码", "row_name": "科目名称",
+                  "column": "列", "check": "核对项", "severity": "级别", "expected": "应为", "found": "原文",
+                  "source_page": "页码", "message": "说明", "suspect": "可疑单元格"}
 
 
 def _normalise_zip(data: bytes, target: Path) -> None:

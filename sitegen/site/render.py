@@ -15,10 +15,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import __version__
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
-from ..package.writer import swap_in
+from ..package.writer import citation, content_version, source_file_name, swap_in
 from . import strings
 from .combined import CombinedWriter, loading_guide, table_fields
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
+from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
 from .views import PackageView, load_packages, money
 
 
@@ -151,21 +152,30 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
     }
 
 
+def page_footer(licenses: list[dict], citation: str, source_url: str = "", source_file: str = "") -> dict:
+    """What base.html's footer shows on every page: licence, publisher, source, citation."""
+    return {"licenses": licenses, "citation": citation, "source_url": source_url, "source_file": source_file}
+
+
 def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None,
-                 siblings: list[PackageView]) -> None:
+                 siblings: list[PackageView], site_url: str = "") -> None:
     data_dir = page_dir / "data"
     data_dir.mkdir(parents=True)
     for path in sorted(pkg.folder.iterdir()):
         if path.is_file():
             shutil.copyfile(path, data_dir / path.name)
+    cite = pkg.descriptor.get("citation") or citation(pkg.descriptor)
+    if site_url and not pkg.descriptor.get("homepage"):
+        cite = citation(pkg.descriptor, f"{site_url.rstrip('/')}/{pkg.url}")
     zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
-    write_zip(pkg.folder, data_dir / zip_name, f"{pkg.unit_id}-{pkg.slug}")
+    write_zip(pkg.folder, data_dir / zip_name, f"{pkg.unit_id}-{pkg.slug}", source)
     xlsx_name = f"{pkg.unit_id}-{pkg.slug}.xlsx"
-    write_xlsx(pkg, data_dir / xlsx_name)
+    write_xlsx(pkg, data_dir / xlsx_name, cite)
     pdf_name = None
     if source and Path(source).exists():
-        pdf_name = "source" + Path(source).suffix.lower()
+        pdf_name = source_file_name(Path(source).name)
         shutil.copyfile(source, data_dir / pdf_name)
+    origin = (pkg.descriptor.get("sources") or [{}])[0]
     html = env.get_template("disclosure.html").render(
         pkg=pkg,
         unit=pkg.unit,
@@ -175,6 +185,9 @@ def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Pat
         pdf_name=pdf_name,
         findings=pkg.findings(),
         root="../../",
+        citation=cite,
+        footer=page_footer(pkg.descriptor.get("licenses", []), cite, origin.get("url", ""),
+                           f"data/{pdf_name}" if pdf_name else ""),
         **unit_context(pkg, siblings),
     )
     (page_dir / "index.html").write_text(html, encoding="utf-8")
@@ -208,6 +221,8 @@ def _summary_row(pkg: PackageView) -> dict:
         "project_share": share,
         "per_staff": per_staff,
         "findings": len(pkg.findings()),
+        "errors": sum(1 for f in pkg.findings() if f.get("severity") == "error"),
+        "checks": pkg.audit().get("checks_run", 0),
         "title": pkg.descriptor.get("title", ""),
         "url": pkg.url,
         "version": pkg.descriptor.get("version", ""),
@@ -216,11 +231,70 @@ def _summary_row(pkg: PackageView) -> dict:
     }
 
 
+COMPARE_ROWS = 100  # units per year on the comparison page (largest budgets); the rest via browse/
+HOME_REGIONS = 30  # regions listed per year on the home page; the year's page lists all
+QUALITY_ROWS = 100  # disclosures with most errors on the quality page
+
+
+def site_citation(version: str, site_url: str) -> str:
+    where = f"，{site_url}" if site_url else ""
+    return f"sitegen 开放数据. 《部门预算、决算公开合并数据》，版本 {version}{where}. 原文为各单位公开的部门预算、决算文件."
+
+
+def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combined: list[dict],
+                licenses: list[dict], site_url: str) -> list[str]:
+    """Home, listing, comparison, quality, catalog and dictionary pages, catalog.json, sitemap,
+    changelog; every HTML page bounded whatever the number of disclosures."""
+    version = content_version(combined)
+    footer = page_footer(licenses, site_citation(version, site_url))
+    pages = listings(rows)
+    nav = navigation(pages)
+    headline = {
+        "units": len({r["pkg"].unit_id for r in rows}),
+        "disclosures": len(rows),
+        "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
+        "findings": sum(r["findings"] for r in rows),
+        "errors": sum(r["errors"] for r in rows),
+    }
+    html: dict[str, str] = {}
+    for listing in pages:
+        depth = "../" * (listing.folder.count("/") + 1)
+        html[listing.path] = env.get_template("listing.html").render(
+            listing=listing, root=depth, footer=footer, page_file=page_file)
+    for year in nav:
+        html[year["url"]] = env.get_template("browse.html").render(year=year, root="../../", footer=footer)
+    by_year: dict[str, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: -float(Decimal(r["total"] or 0))):
+        if len(by_year.setdefault(str(r["year"]), [])) < COMPARE_ROWS:
+            by_year[str(r["year"])].append(r)
+    worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
+    root = {"root": "", "footer": footer}
+    html.update({
+        "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
+                                                            home_regions=HOME_REGIONS, **root),
+        "quality.html": env.get_template("quality.html").render(rows=worst, headline=headline, **root),
+        "compare.html": env.get_template("compare.html").render(
+            by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS, **root),
+        "catalog.html": env.get_template("catalog.html").render(nav=nav, combined=combined, version=version, **root),
+        "dictionary.html": env.get_template("dictionary.html").render(
+            resources=dictionary(), guide=loading_guide(),
+            combined_tables={k: v for k, v in table_fields().items() if k not in BY_NAME}, **root),
+    })
+    for rel, text in html.items():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_text(text, encoding="utf-8")
+    write_catalog(tmp, rows, combined, site_url, licenses, version)
+    write_sitemap(tmp, [*html, *(r["url"] + "index.html" for r in rows)], site_url)
+    update_changelog(tmp, out, {r["url"].rstrip("/"): r["version"] for r in rows})
+    return list(html)
+
+
 def render_site(
     packages_root: Path,
     out: Path,
     sources: dict[Path, Path] | None = None,
     templates: Path | None = None,
+    site_url: str = "",
 ) -> SiteReport:
     """Render every package under packages_root into out/, swapped in atomically.
 
@@ -241,9 +315,10 @@ def render_site(
     except (OSError, json.JSONDecodeError):
         old_manifest = {}
     templates_digest = _digest_tree(templates)
-    by_unit: dict[str, list[str]] = {}
+    views_by_unit: dict[str, list[PackageView]] = {}  # built once: no page scans every package
     for pkg in views:
-        by_unit.setdefault(pkg.unit_id, []).append(pkg.slug)
+        views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
+    by_unit = {unit_id: [v.slug for v in group] for unit_id, group in views_by_unit.items()}
     fingerprints = {
         f"{pkg.unit_id}/{pkg.slug}": _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
                                                   by_unit[pkg.unit_id])
@@ -260,7 +335,7 @@ def render_site(
             shutil.copytree(static, tmp / "static")
         (tmp / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
-        rows, quality = [], []
+        rows: list[dict] = []
         (tmp / "data" / "combined").mkdir(parents=True)
         combined_rows = CombinedWriter(tmp / "data" / "combined")
         licenses: dict[str, dict] = {}
@@ -273,52 +348,26 @@ def render_site(
                 _link_tree(out / rel, tmp / rel)
                 report.reused.append(rel)
             else:
-                siblings = [v for v in views if v.unit_id == pkg.unit_id and v.slug != pkg.slug]
-                _render_unit(env, pkg, tmp / rel, source, siblings)
+                siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
+                _render_unit(env, pkg, tmp / rel, source, siblings, site_url)
                 report.rendered.append(rel)
             report.pages.append(out / rel / "index.html")
             row = _summary_row(pkg)
             rows.append(row)
-            audit = pkg.audit()
-            errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
-            checks = audit.get("checks_run", 0)
-            rate = f"{(checks - errors) / checks:.1%}" if checks else ""
-            quality.append({**row, "checks": checks, "errors": errors,
-                            "warnings": len(audit["findings"]) - errors, "rate": rate})
             combined_rows.add(pkg, row)
             for lic in pkg.descriptor.get("licenses", []):
                 licenses.setdefault(lic.get("name", ""), lic)
             pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
-        quality.sort(key=lambda r: (str(r["name"]), str(r["year"])))
-        years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)
-        regions = sorted({r["region"] for r in rows if r["region"]})
-        headline = {
-            "units": len({r["pkg"].unit_id for r in rows}),
-            "disclosures": len(rows),
-            "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
-            "findings": sum(r["findings"] for r in rows),
-        }
-        combined = finish_combined(combined_rows, list(licenses.values()), [
-            {"title": r["title"], "path": f"../../{r['url']}data/datapackage.json"} for r in rows])
-        pages = {
-            "index.html": env.get_template("index.html").render(rows=rows, years=years, regions=regions,
-                                                                headline=headline, root=""),
-            "quality.html": env.get_template("quality.html").render(rows=quality, root=""),
-            "compare.html": env.get_template("compare.html").render(
-                by_year={y: [r for r in rows if str(r["year"]) == y] for y in years}, root=""),
-            "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
-            "dictionary.html": env.get_template("dictionary.html").render(
-                resources=dictionary(), guide=loading_guide(), root="",
-                combined_tables={k: v for k, v in table_fields().items() if k not in BY_NAME}),
-        }
-        for name, html in pages.items():
-            (tmp / name).write_text(html, encoding="utf-8")
-            report.pages.append(out / name)
+        combined = finish_combined(combined_rows, list(licenses.values()),
+                                   [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
+        report.pages += [out / rel for rel in _site_pages(env, tmp, out, rows, combined,
+                                                           list(licenses.values()), site_url)]
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        for path in [*tmp.glob("*.*"), *(tmp / "static").rglob("*"), *(tmp / "data" / "combined").rglob("*")]:
-            if path.is_file():
-                _keep_identical(path, out / path.relative_to(tmp))
+        for folder in ("static", "data", "browse", "catalog", "sitemaps"):
+            for path in [*tmp.glob("*.*"), *(tmp / folder).rglob("*")]:
+                if path.is_file():
+                    _keep_identical(path, out / path.relative_to(tmp))
         swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
