@@ -191,14 +191,15 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
     if not content_dir.is_dir():
         console.print(f"[red]error[/red] content folder {content_dir} does not exist")
         sys.exit(2)
-    load_metadata(content_dir)  # fail early on a broken metadata file
+    site_url = str(load_metadata(content_dir)["defaults"].get("site_url", ""))  # fails early when broken
     paths = discover(content_dir)
     report = BuildReport()
     sink = PackageSink(Path(data), content_dir, report)
     outcomes = _parse_with_progress(paths, Cache(Path(cache_dir) if cache_dir else None), "parsing",
                                     verbose=verbose, sink=sink, parts=declared_parts(content_dir, paths), **run)
     sources = sink.finish()
-    site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
+    site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None,
+                       site_url=site_url)
     report.seconds = time.perf_counter() - start
     for e in report.errors:
         console.print(f"[red]error[/red] {e}")
