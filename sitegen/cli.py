@@ -199,7 +199,7 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
                                     verbose=verbose, sink=sink, parts=declared_parts(content_dir, paths), **run)
     sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None,
-                       site_url=site_url)
+                       site_url=site_url, cache=Path(cache_dir) / "site" if cache_dir else None)
     report.seconds = time.perf_counter() - start
     for e in report.errors:
         console.print(f"[red]error[/red] {e}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -134,3 +135,25 @@ def test_bom_copy_for_excel_and_canonical_csv_without_bom(site):
     excel = (folder / "excel" / "expenditure_summary.csv").read_bytes()
     assert not canonical.startswith(b"\xef\xbb\xbf")
     assert excel == b"\xef\xbb\xbf" + canonical
+
+
+def test_rebuild_reads_only_changed_packages_and_matches_a_fresh_build(site, tmp_path, monkeypatch):
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    cache = tmp_path / "cache"
+    render.render_site(data, tmp_path / "a", cache=cache)
+    descriptor = next(data.glob("yan-qi*/2024-budget/datapackage.json"))
+    dp = json.loads(descriptor.read_text(encoding="utf-8"))
+    dp["unit"]["region"] = "新疆维吾尔自治区巴音郭楞蒙古自治州"
+    descriptor.write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    read = []
+    original = render._summary_row
+    monkeypatch.setattr(render, "_summary_row", lambda pkg: read.append(pkg.unit_id) or original(pkg))
+    render.render_site(data, tmp_path / "a", cache=cache)
+    assert read == [descriptor.parent.parent.name]
+    render.render_site(data, tmp_path / "fresh")
+    for path in (tmp_path / "fresh" / "data" / "combined").glob("*.csv"):
+        assert (tmp_path / "a" / "data" / "combined" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert "巴音郭楞蒙古自治州" in (tmp_path / "a" / "data" / "combined" / "disclosures.csv").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -108,105 +109,110 @@ def resource_columns(res: Resource) -> list[dict]:
     return [*PREFIX_FIELDS, *fields, *tail]
 
 
-@dataclass
-class _Out:
-    path: Path
-    names: list[str]
-    handle: IO[str] | None = None
-    writer: object = None
-    rows: int = 0
+def table_names() -> dict[str, list[str]]:
+    """Column names of every combined table, in file order."""
+    return {name: [f["name"] for f in fields] for name, fields in table_fields().items()}
+
+
+class Fragment:
+    """One package's rows of every combined table, as CSV text (cacheable, reused unchanged)."""
+
+    def __init__(self) -> None:
+        self._buffers: dict[str, io.StringIO] = {}
+        self._writers: dict[str, object] = {}
+
+    def write(self, table: str, row: list) -> None:
+        if table not in self._writers:
+            self._buffers[table] = io.StringIO()
+            self._writers[table] = csv.writer(self._buffers[table], lineterminator="\n")
+        self._writers[table].writerow(row)
+
+    def text(self) -> dict[str, str]:
+        return {name: buf.getvalue() for name, buf in self._buffers.items()}
+
+
+def package_fragment(pkg: PackageView, summary: dict) -> dict[str, str]:
+    """Every combined row of one package: {table: CSV text without header}."""
+    unit = pkg.unit
+    prefix = [pkg.unit_id, unit.get("name", ""), unit.get("region", ""), pkg.year, unit.get("kind", "")]
+    out = Fragment()
+    for desc in pkg.descriptor.get("resources", []):
+        name = desc.get("name", "")
+        if name in BY_NAME:
+            _contract_rows(out, pkg, BY_NAME[name], desc, prefix)
+        elif name.startswith("extra_"):
+            _extra_rows(out, pkg, desc, prefix)
+    for f in pkg.findings():
+        out.write("findings", [*prefix, *(_text(f.get(n)) for n, _ in FINDING_FIELDS)])
+    out.write("disclosures", [*prefix, *(_text(summary.get(n)) for n, _ in DISCLOSURE_FIELDS)])
+    return out.text()
+
+
+def _contract_rows(out: Fragment, pkg: PackageView, res: Resource, desc: dict, prefix: list) -> None:
+    printed = desc.get("unit", "")  # narrative statements have no printed table unit
+    money = {f.name for f in res.value_fields}
+    names = [c["name"] for c in resource_columns(res)][len(PREFIX):]
+    for row in pkg.rows(res.name):
+        out.write(res.name, [*prefix, *(printed if n == "printed_unit" else wan(row.get(n, ""), printed)
+                                        if n in money else row.get(n, "") for n in names)])
+
+
+def _extra_rows(out: Fragment, pkg: PackageView, desc: dict, prefix: list) -> None:
+    printed = desc.get("unit", "万元")
+    fields = desc.get("schema", {}).get("fields", [])
+    columns = [f for f in fields if f["name"].startswith(("value_", "text_"))]
+    for number, row in enumerate(pkg.rows(desc["name"]), start=1):
+        label = row.get("name") or row.get("item") or ""
+        for col in columns:
+            value = row.get(col["name"], "")
+            if value == "":
+                continue
+            amount = wan(value, printed) if col["name"].startswith("value_") else ""
+            out.write(EXTRA_TABLE, [*prefix, desc["name"], desc.get("title", ""), number, row.get("code", ""),
+                                    label, col["name"], col.get("title", ""), value, amount, printed,
+                                    row.get("source_page", "")])
 
 
 @dataclass
 class CombinedWriter:
-    """Streams rows of every package into one CSV per combined table."""
+    """Appends package fragments to one CSV per combined table; keeps only the units index."""
 
     folder: Path
-    outs: dict[str, _Out] = field(default_factory=dict)
+    handles: dict[str, IO[str]] = field(default_factory=dict)
     units: dict[str, dict] = field(default_factory=dict)
 
-    def _out(self, name: str, names: list[str]) -> _Out:
-        out = self.outs.get(name)
-        if out is None:
-            out = _Out(self.folder / f"{name}.csv", names)
-            out.handle = open(out.path, "w", encoding="utf-8", newline="")
-            out.writer = csv.writer(out.handle, lineterminator="\n")
-            out.writer.writerow(names)
-            self.outs[name] = out
-        return out
+    def __post_init__(self) -> None:
+        for name, names in table_names().items():
+            if name != "units":
+                self.handles[name] = open(self.folder / f"{name}.csv", "w", encoding="utf-8", newline="")
+                self.handles[name].write(",".join(names) + "\n")
 
-    def _write(self, name: str, names: list[str], row: list) -> None:
-        out = self._out(name, names)
-        out.writer.writerow(row)
-        out.rows += 1
+    def add(self, fragment: dict[str, str], summary: dict) -> None:
+        for name, text in fragment.items():
+            self.handles[name].write(text)
+        self._unit(summary)
 
-    def add(self, pkg: PackageView, summary: dict) -> None:
-        """Every row of one package (its rows are read once, here or by the page already)."""
-        unit = pkg.unit
-        prefix = [pkg.unit_id, unit.get("name", ""), unit.get("region", ""), pkg.year, unit.get("kind", "")]
-        for desc in pkg.descriptor.get("resources", []):
-            name = desc.get("name", "")
-            if name in BY_NAME:
-                self._contract_rows(pkg, BY_NAME[name], desc, prefix)
-            elif name.startswith("extra_"):
-                self._extra_rows(pkg, desc, prefix)
-        for f in pkg.findings():
-            self._write("findings", [*PREFIX, *(n for n, _ in FINDING_FIELDS)],
-                        [*prefix, *(_text(f.get(n)) for n, _ in FINDING_FIELDS)])
-        self._write("disclosures", [*PREFIX, *(n for n, _ in DISCLOSURE_FIELDS)],
-                    [*prefix, *(_text(summary.get(n)) for n, _ in DISCLOSURE_FIELDS)])
-        self._unit(pkg, prefix)
-
-    def _contract_rows(self, pkg: PackageView, res: Resource, desc: dict, prefix: list) -> None:
-        printed = desc.get("unit", "")  # narrative statements have no printed table unit
-        money = {f.name for f in res.value_fields}
-        names = [c["name"] for c in resource_columns(res)][len(PREFIX):]
-        for row in pkg.rows(res.name):
-            values = [printed if n == "printed_unit" else wan(row.get(n, ""), printed) if n in money
-                      else row.get(n, "") for n in names]
-            self._write(res.name, [*PREFIX, *names], [*prefix, *values])
-
-    def _extra_rows(self, pkg: PackageView, desc: dict, prefix: list) -> None:
-        printed = desc.get("unit", "万元")
-        fields = desc.get("schema", {}).get("fields", [])
-        columns = [f for f in fields if f["name"].startswith(("value_", "text_"))]
-        names = [n for n, *_ in EXTRA_FIELDS]
-        for number, row in enumerate(pkg.rows(desc["name"]), start=1):
-            label = row.get("name") or row.get("item") or ""
-            for col in columns:
-                value = row.get(col["name"], "")
-                if value == "":
-                    continue
-                amount = wan(value, printed) if col["name"].startswith("value_") else ""
-                self._write(EXTRA_TABLE, [*PREFIX, *names],
-                            [*prefix, desc["name"], desc.get("title", ""), number, row.get("code", ""), label,
-                             col["name"], col.get("title", ""), value, amount, printed, row.get("source_page", "")])
-
-    def _unit(self, pkg: PackageView, prefix: list) -> None:
-        year = pkg.year
-        known = self.units.setdefault(pkg.unit_id, {
-            "unit_id": pkg.unit_id, "unit_name": prefix[1], "region": prefix[2], "first_year": year,
-            "last_year": year, "disclosures": 0, "url": pkg.url})
+    def _unit(self, summary: dict) -> None:
+        year = str(summary.get("year") or "")
+        known = self.units.setdefault(summary["unit_id"], {
+            "unit_id": summary["unit_id"], "unit_name": summary["name"], "region": summary["region"],
+            "first_year": year, "last_year": year, "disclosures": 0, "url": summary["url"]})
         known["disclosures"] += 1
         if year and (not known["first_year"] or year < known["first_year"]):
             known["first_year"] = year
         if year and year >= (known["last_year"] or ""):
-            known["last_year"], known["unit_name"] = year, prefix[1] or known["unit_name"]
-            known["url"] = pkg.url
-            known["region"] = prefix[2] or known["region"]
+            known["last_year"], known["unit_name"] = year, summary["name"] or known["unit_name"]
+            known["region"], known["url"] = summary["region"] or known["region"], summary["url"]
 
     def close(self) -> dict[str, list[dict]]:
-        """Finish every CSV; return {table: field descriptors} for the tables written."""
-        for res in contract_resources():
-            self._out(res.name, [c["name"] for c in resource_columns(res)])
-        self._out(EXTRA_TABLE, [*PREFIX, *(n for n, *_ in EXTRA_FIELDS)])
-        self._out("findings", [*PREFIX, *(n for n, _ in FINDING_FIELDS)])
-        self._out("disclosures", [*PREFIX, *(n for n, _ in DISCLOSURE_FIELDS)])
-        for unit in sorted(self.units.values(), key=lambda u: u["unit_id"]):
-            self._write("units", [n for n, _ in UNIT_FIELDS], [_text(unit[n]) for n, _ in UNIT_FIELDS])
-        self._out("units", [n for n, _ in UNIT_FIELDS])
-        for out in self.outs.values():
-            out.handle.close()
+        """Finish every CSV (units last); return {table: field descriptors}."""
+        for handle in self.handles.values():
+            handle.close()
+        with open(self.folder / "units.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow([n for n, _ in UNIT_FIELDS])
+            for unit in sorted(self.units.values(), key=lambda u: u["unit_id"]):
+                writer.writerow([_text(unit[n]) for n, _ in UNIT_FIELDS])
         return table_fields()
 
 
@@ -264,3 +270,50 @@ def _typed(value: str, kind: str):
         except (InvalidOperation, ValueError):
             return value
     return value
+
+
+class RowCache:
+    """Each package's summary row and combined fragment, kept on disk by the sha256 of its
+    datapackage.json (which lists every file's hash), so a rebuild reads only changed packages."""
+
+    def __init__(self, root: Path | None):
+        self.root = Path(root) if root else None
+        self.used: set[str] = set()
+        code = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))
+        self._salt = hashlib.sha256(code).hexdigest()
+
+    def key(self, pkg: PackageView) -> str:
+        h = hashlib.sha256(self._salt.encode())
+        h.update((pkg.folder / "datapackage.json").read_bytes())
+        h.update(f"{pkg.unit_id}/{pkg.slug}".encode())
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.root is not None
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        self.used.add(key)
+        if self.root is None:
+            return None
+        try:
+            return json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+
+    def put(self, key: str, entry: dict) -> None:
+        if self.root is None:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+
+    def prune(self) -> None:
+        """Drop entries no package of this build used."""
+        if self.root is None or not self.root.is_dir():
+            return
+        for path in self.root.glob("*/*.json"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)

@@ -96,22 +96,19 @@ def write_sitemap(out: Path, urls: list[str], site_url: str) -> list[str]:
 def dataset_entry(row: dict, site_url: str) -> dict:
     """One package as a DCAT dataset with its distributions."""
     pkg = row["pkg"]
-    dp = pkg.descriptor
-    base = _absolute(site_url, pkg.url)
+    base = _absolute(site_url, row["url"])
     year = str(row["year"])
-    lic = (dp.get("licenses") or [{}])[0]
-    source = (dp.get("sources") or [{}])[0]
     return {
         "@type": "dcat:Dataset",
-        "identifier": dp.get("name", ""),
-        "title": dp.get("title", ""),
+        "identifier": row["package"],
+        "title": row["title"],
         "publisher": {"@type": "foaf:Agent", "name": row["name"]},
         "spatial": row["region"],
         "temporal": {"startDate": f"{year}-01-01", "endDate": f"{year}-12-31"} if year.isdigit() else None,
-        "version": dp.get("version", ""),
-        "license": lic.get("path") or lic.get("name", ""),
+        "version": row["version"],
+        "license": row["license"],
         "landingPage": f"{base}index.html",
-        "source": source.get("url") or "",
+        "source": row["source_url"],
         "distribution": [
             {"@type": "dcat:Distribution", "title": "Frictionless data package",
              "downloadURL": f"{base}data/datapackage.json", "mediaType": "application/json"},

@@ -17,7 +17,7 @@ from .. import __version__
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import citation, content_version, source_file_name, swap_in
 from . import strings
-from .combined import CombinedWriter, loading_guide, table_fields
+from .combined import CombinedWriter, RowCache, loading_guide, package_fragment, table_fields
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
 from .views import PackageView, load_packages, money
@@ -207,8 +207,12 @@ def _summary_row(pkg: PackageView) -> dict:
             per_staff = f"{Decimal(total) / staff:.2f}"
     except InvalidOperation:
         pass
+    lic = (pkg.descriptor.get("licenses") or [{}])[0]
     return {
-        "pkg": pkg,
+        "unit_id": pkg.unit_id,
+        "package": pkg.descriptor.get("name", ""),
+        "license": lic.get("path") or lic.get("name", ""),
+        "licenses": pkg.descriptor.get("licenses", []),
         "name": pkg.unit.get("name", ""),
         "region": pkg.unit.get("region", ""),
         "year": pkg.unit.get("year") or "",
@@ -231,6 +235,19 @@ def _summary_row(pkg: PackageView) -> dict:
     }
 
 
+def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter) -> dict:
+    """The package's summary row (for listing pages) after adding its combined rows; both come
+    from the cache when the package did not change."""
+    key = row_cache.key(pkg)
+    entry = row_cache.get(key)
+    if entry is None:
+        row = _summary_row(pkg)
+        entry = {"summary": row, "tables": package_fragment(pkg, row)}
+        row_cache.put(key, entry)
+    combined.add(entry["tables"], entry["summary"])
+    return {**entry["summary"], "pkg": pkg}
+
+
 COMPARE_ROWS = 100  # units per year on the comparison page (largest budgets); the rest via browse/
 HOME_REGIONS = 30  # regions listed per year on the home page; the year's page lists all
 QUALITY_ROWS = 100  # disclosures with most errors on the quality page
@@ -250,7 +267,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
     pages = listings(rows)
     nav = navigation(pages)
     headline = {
-        "units": len({r["pkg"].unit_id for r in rows}),
+        "units": len({r["unit_id"] for r in rows}),
         "disclosures": len(rows),
         "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
         "findings": sum(r["findings"] for r in rows),
@@ -295,6 +312,7 @@ def render_site(
     sources: dict[Path, Path] | None = None,
     templates: Path | None = None,
     site_url: str = "",
+    cache: Path | None = None,
 ) -> SiteReport:
     """Render every package under packages_root into out/, swapped in atomically.
 
@@ -338,6 +356,7 @@ def render_site(
         rows: list[dict] = []
         (tmp / "data" / "combined").mkdir(parents=True)
         combined_rows = CombinedWriter(tmp / "data" / "combined")
+        row_cache = RowCache(cache)
         licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
@@ -352,10 +371,9 @@ def render_site(
                 _render_unit(env, pkg, tmp / rel, source, siblings, site_url)
                 report.rendered.append(rel)
             report.pages.append(out / rel / "index.html")
-            row = _summary_row(pkg)
+            row = _package_rows(pkg, row_cache, combined_rows)
             rows.append(row)
-            combined_rows.add(pkg, row)
-            for lic in pkg.descriptor.get("licenses", []):
+            for lic in row["licenses"]:
                 licenses.setdefault(lic.get("name", ""), lic)
             pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
@@ -369,6 +387,7 @@ def render_site(
                 if path.is_file():
                     _keep_identical(path, out / path.relative_to(tmp))
         swap_in(tmp, out)
+        row_cache.prune()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
