@@ -180,9 +180,10 @@ def validate(dirs: tuple[str, ...], as_json: bool, strict: bool) -> None:
 @click.option("--templates", default=None, type=click.Path(exists=True), help="Template folder.")
 @click.option("--cache", "cache_dir", default=".sitegen-cache", show_default=True, help="Parse cache folder ('' for none).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file fails.")
+@click.option("--region", default="", help="Site of one region only: disclosures whose region starts with this.")
 @parse_options
 def build(content: str, data: str, out: str, templates: str | None, cache_dir: str, strict: bool,
-          verbose: bool, **run) -> None:
+          region: str, verbose: bool, **run) -> None:
     """Build everything: content/ → datapackages/ → static site in _site/."""
     from .site.render import render_site
 
@@ -199,7 +200,7 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
                                     verbose=verbose, sink=sink, parts=declared_parts(content_dir, paths), **run)
     sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None,
-                       site_url=site_url, cache=Path(cache_dir) / "site" if cache_dir else None)
+                       site_url=site_url, cache=Path(cache_dir) / "site" if cache_dir else None, region=region)
     report.seconds = time.perf_counter() - start
     for e in report.errors:
         console.print(f"[red]error[/red] {e}")

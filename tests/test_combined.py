@@ -157,3 +157,32 @@ def test_rebuild_reads_only_changed_packages_and_matches_a_fresh_build(site, tmp
     for path in (tmp_path / "fresh" / "data" / "combined").glob("*.csv"):
         assert (tmp_path / "a" / "data" / "combined" / path.name).read_bytes() == path.read_bytes(), path.name
     assert "巴音郭楞蒙古自治州" in (tmp_path / "a" / "data" / "combined" / "disclosures.csv").read_text(encoding="utf-8")
+
+
+def test_region_build_holds_only_that_region(site, tmp_path):
+    from sitegen.site.render import render_site
+
+    render_site(site.parent / "dp", tmp_path / "region", region="新疆维吾尔自治区巴音郭楞")
+    units = (tmp_path / "region" / "data" / "combined" / "units.csv").read_text(encoding="utf-8")
+    assert "焉耆县社会保险中心" in units and "新疆维吾尔自治区社会保险中心" not in units
+    assert sorted(p.parent.name for p in (tmp_path / "region").glob("*/*/index.html")
+                  if p.parent.parent.name != "browse") == ["2024-budget"]
+
+
+def test_downloads_are_made_once_per_input(site, tmp_path, monkeypatch):
+    """A template change re-renders every page but reuses each package's ZIP and XLSX."""
+    from sitegen.site import render
+
+    templates = tmp_path / "templates"
+    shutil.copytree(render.default_templates(), templates)
+    cache = tmp_path / "cache"
+    render.render_site(site.parent / "dp", tmp_path / "out", templates=templates, cache=cache)
+    made = []
+    monkeypatch.setattr(render, "write_xlsx", lambda *a, **k: made.append(a))
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</main>", "</main><!-- new -->"), encoding="utf-8")
+    report = render.render_site(site.parent / "dp", tmp_path / "out", templates=templates, cache=cache)
+    assert len(report.rendered) == 2 and made == []
+    for xlsx in (tmp_path / "out").glob("*/*/data/*.xlsx"):
+        assert xlsx.stat().st_nlink >= 2 and xlsx.stat().st_size > 0
+        assert "<!-- new -->" in (xlsx.parent.parent / "index.html").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -282,10 +283,10 @@ class RowCache:
         code = b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))
         self._salt = hashlib.sha256(code).hexdigest()
 
-    def key(self, pkg: PackageView) -> str:
+    def key(self, pkg: PackageView, *extra: str) -> str:
         h = hashlib.sha256(self._salt.encode())
         h.update((pkg.folder / "datapackage.json").read_bytes())
-        h.update(f"{pkg.unit_id}/{pkg.slug}".encode())
+        h.update("|".join([f"{pkg.unit_id}/{pkg.slug}", *extra]).encode())
         return h.hexdigest()
 
     def _path(self, key: str) -> Path:
@@ -317,3 +318,29 @@ class RowCache:
         for path in self.root.glob("*/*.json"):
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
+
+
+class DownloadCache(RowCache):
+    """A package's ZIP and XLSX, made once per input (package, source document, citation) and
+    hard-linked into every later site that needs them."""
+
+    def files(self, key: str, names: list[str]) -> list[Path] | None:
+        """The cached files of key, or None (then make them in folder() and call again)."""
+        self.used.add(key)
+        if self.root is None:
+            return None
+        paths = [self.folder(key) / name for name in names]
+        return paths if all(p.is_file() for p in paths) else None
+
+    def folder(self, key: str) -> Path:
+        assert self.root is not None
+        path = self.root / key[:2] / key
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def prune(self) -> None:
+        if self.root is None or not self.root.is_dir():
+            return
+        for path in self.root.glob("*/*"):
+            if path.is_dir() and path.name not in self.used:
+                shutil.rmtree(path, ignore_errors=True)

@@ -17,7 +17,14 @@ from .. import __version__
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import citation, content_version, source_file_name, swap_in
 from . import strings
-from .combined import CombinedWriter, RowCache, loading_guide, package_fragment, table_fields
+from .combined import (
+    CombinedWriter,
+    DownloadCache,
+    RowCache,
+    loading_guide,
+    package_fragment,
+    table_fields,
+)
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
 from .views import PackageView, load_packages, money
@@ -157,8 +164,24 @@ def page_footer(licenses: list[dict], citation: str, source_url: str = "", sourc
     return {"licenses": licenses, "citation": citation, "source_url": source_url, "source_file": source_file}
 
 
+def _downloads(pkg: PackageView, data_dir: Path, source: Path | None, cite: str, cache: DownloadCache,
+               zip_name: str, xlsx_name: str) -> None:
+    """ZIP and XLSX: made once per input (package, source, citation), then hard-linked."""
+    origin = (pkg.descriptor.get("sources") or [{}])[0]
+    key = cache.key(pkg, cite, str(origin.get("sha256", "")), str(source.stat().st_size if source and source.exists() else ""))
+    cached = cache.files(key, [zip_name, xlsx_name])
+    if cached is None:
+        folder = cache.folder(key) if cache.root else data_dir
+        write_zip(pkg.folder, folder / zip_name, f"{pkg.unit_id}-{pkg.slug}", source)
+        write_xlsx(pkg, folder / xlsx_name, cite)
+        cached = cache.files(key, [zip_name, xlsx_name])
+    for path in cached or []:
+        _link_or_copy(path, data_dir / path.name)
+
+
 def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None,
-                 siblings: list[PackageView], site_url: str = "") -> None:
+                 siblings: list[PackageView], site_url: str = "",
+                 downloads: DownloadCache | None = None) -> None:
     data_dir = page_dir / "data"
     data_dir.mkdir(parents=True)
     for path in sorted(pkg.folder.iterdir()):
@@ -168,9 +191,8 @@ def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Pat
     if site_url and not pkg.descriptor.get("homepage"):
         cite = citation(pkg.descriptor, f"{site_url.rstrip('/')}/{pkg.url}")
     zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
-    write_zip(pkg.folder, data_dir / zip_name, f"{pkg.unit_id}-{pkg.slug}", source)
     xlsx_name = f"{pkg.unit_id}-{pkg.slug}.xlsx"
-    write_xlsx(pkg, data_dir / xlsx_name, cite)
+    _downloads(pkg, data_dir, source, cite, downloads or DownloadCache(None), zip_name, xlsx_name)
     pdf_name = None
     if source and Path(source).exists():
         pdf_name = source_file_name(Path(source).name)
@@ -313,6 +335,7 @@ def render_site(
     templates: Path | None = None,
     site_url: str = "",
     cache: Path | None = None,
+    region: str = "",
 ) -> SiteReport:
     """Render every package under packages_root into out/, swapped in atomically.
 
@@ -323,6 +346,10 @@ def render_site(
     templates = templates or default_templates()
     env = environment(templates)
     views = load_packages(packages_root)
+    if region:  # one site of a national deployment: the disclosures of one region
+        views = [v for v in views if str(v.unit.get("region", "")).startswith(region)]
+        for v in views:
+            v.forget()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
@@ -356,7 +383,8 @@ def render_site(
         rows: list[dict] = []
         (tmp / "data" / "combined").mkdir(parents=True)
         combined_rows = CombinedWriter(tmp / "data" / "combined")
-        row_cache = RowCache(cache)
+        row_cache = RowCache(cache / "rows" if cache else None)
+        downloads = DownloadCache(cache / "downloads" if cache else None)
         licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
@@ -368,7 +396,7 @@ def render_site(
                 report.reused.append(rel)
             else:
                 siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
-                _render_unit(env, pkg, tmp / rel, source, siblings, site_url)
+                _render_unit(env, pkg, tmp / rel, source, siblings, site_url, downloads)
                 report.rendered.append(rel)
             report.pages.append(out / rel / "index.html")
             row = _package_rows(pkg, row_cache, combined_rows)
@@ -388,6 +416,7 @@ def render_site(
                     _keep_identical(path, out / path.relative_to(tmp))
         swap_in(tmp, out)
         row_cache.prune()
+        downloads.prune()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
