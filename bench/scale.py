@@ -51,13 +51,14 @@ def make_copies(packages: list[Path], target: Path, n: int) -> None:
         (dst / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def timed_build(work: Path) -> tuple[float, float]:
-    """`sitegen build` as a child process: (wall seconds, peak RSS MB of it and its children)."""
+def timed_build(work: Path) -> tuple[float, float, float]:
+    """`sitegen build` as a child process: (wall s, CPU s, peak RSS MB of it and its children).
+    CPU seconds are what to compare on a shared machine; wall time includes waiting for a core."""
     code = ("import resource, runpy, sys\nsys.argv = ['sitegen'] + sys.argv[1:]\n"
             "try:\n    runpy.run_module('sitegen.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-            " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-            "print('BENCH', rss, file=sys.stderr)\n")
+            "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
+            "print('BENCH', max(me.ru_maxrss, kids.ru_maxrss), cpu, file=sys.stderr)\n")
     (work / "empty").mkdir(exist_ok=True)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, "build", "--content", str(work / "empty"),
@@ -67,7 +68,8 @@ def timed_build(work: Path) -> tuple[float, float]:
     line = next((x for x in proc.stderr.splitlines() if x.startswith("BENCH")), None)
     if proc.returncode or line is None:
         raise SystemExit(proc.stdout + proc.stderr)
-    return seconds, int(line.split()[1]) / 1024
+    _, rss, cpu = line.split()
+    return seconds, float(cpu), int(rss) / 1024
 
 
 def edit_one(work: Path) -> None:
@@ -103,12 +105,13 @@ def run(n: int, packages: list[Path], out: Path) -> dict:
         if (work / old).exists():
             shutil.rmtree(work / old)
     make_copies(packages, work / "dp", n)
-    cold, cold_rss = timed_build(work)
+    cold_wall, cold, cold_rss = timed_build(work)
     edit_one(work)
-    edit, _ = timed_build(work)
-    noop, _ = timed_build(work)
+    edit_wall, edit, _ = timed_build(work)
+    noop_wall, noop, _ = timed_build(work)
     largest, page, total = site_facts(work / "site")
-    return {"n": n, "cold_s": cold, "edit_s": edit, "noop_s": noop, "peak_rss_mb": cold_rss,
+    return {"n": n, "cold_s": cold, "edit_s": edit, "noop_s": noop, "cold_wall_s": cold_wall,
+            "edit_wall_s": edit_wall, "noop_wall_s": noop_wall, "peak_rss_mb": cold_rss,
             "largest_page_kb": largest / 1024, "largest_page": page, "site_mb": total / 2**20}
 
 
@@ -121,7 +124,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     packages = seed_packages(args.seed_content, args.out)
     results = []
-    print("| N | cold build | one-edit rebuild | no-op rebuild | peak memory | largest page | _site |")
+    print("| N | cold build (CPU) | one-edit rebuild (CPU) | no-op rebuild (CPU) | peak memory | largest page | _site |")
     print("|---|---|---|---|---|---|---|")
     for n in args.n:
         r = run(n, packages, args.out)
