@@ -157,6 +157,21 @@ def test_rebuild_reads_only_changed_packages_and_matches_a_fresh_build(site, tmp
     for path in (tmp_path / "fresh" / "data" / "combined").glob("*.csv"):
         assert (tmp_path / "a" / "data" / "combined" / path.name).read_bytes() == path.read_bytes(), path.name
     assert "巴音郭楞蒙古自治州" in (tmp_path / "a" / "data" / "combined" / "disclosures.csv").read_text(encoding="utf-8")
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "fresh")  # the database was updated in place
+    shutil.rmtree(descriptor.parent)  # a package goes away: so do its rows
+    render.render_site(data, tmp_path / "a", cache=cache)
+    render.render_site(data, tmp_path / "fresh2")
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "fresh2")
+    assert all("焉耆县社会保险中心" not in str(rows) for rows in _tables(tmp_path / "a").values())
+
+
+def _tables(site: Path) -> dict[str, list]:
+    import sqlite3
+
+    with sqlite3.connect(site / "data" / "combined" / "budget.sqlite") as conn:
+        names = [n for (n,) in conn.execute("select name from sqlite_master where type = 'table' "
+                                            "and name not like '%fts%' and name not like '\\_%' escape '\\'")]
+        return {n: sorted(map(repr, conn.execute(f"select * from [{n}]"))) for n in names}
 
 
 def test_region_build_holds_only_that_region(site, tmp_path):

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -247,30 +246,6 @@ def file_sha256(path: Path) -> tuple[str, int]:
             h.update(chunk)
             size += len(chunk)
     return h.hexdigest(), size
-
-
-def typed_rows(path: Path, fields: list[dict]) -> Iterator[dict]:
-    """Rows of a combined CSV with numbers as numbers, read one at a time."""
-    kinds = {f["name"]: f["type"] for f in fields}
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            yield {k: _typed(v, kinds.get(k, "string")) for k, v in row.items()}
-
-
-def _typed(value: str, kind: str):
-    if value == "":
-        return None
-    if kind == "integer":
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    if kind == "number":
-        try:
-            return float(Decimal(value))
-        except (InvalidOperation, ValueError):
-            return value
-    return value
 
 
 class RowCache:

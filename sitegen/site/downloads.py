@@ -13,7 +13,7 @@ from pathlib import Path
 from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
 from ..package.writer import build_time, source_file_name
 from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter, file_sha256
-from .database import DB_NAME, PARQUET_DIR, write_parquet, write_sqlite
+from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_parquet
 from .views import PackageView
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -211,8 +211,9 @@ def _bom_copy(src: Path, dst: Path) -> None:
         shutil.copyfileobj(fin, fout, 1 << 20)
 
 
-def finish_combined(writer: CombinedWriter, licenses: list[dict], sources: list[dict]) -> list[dict]:
-    """Close the combined CSVs, describe them, and derive the Excel copies, SQLite and Parquet."""
+def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: list[dict],
+                    sources: list[dict]) -> list[dict]:
+    """Close the combined CSVs, describe them, finish the database, derive Excel copies and Parquet."""
     folder = writer.folder
     tables = writer.close()
     resources = [_combined_resource(folder, name, fields) for name, fields in tables.items()]
@@ -235,7 +236,8 @@ def finish_combined(writer: CombinedWriter, licenses: list[dict], sources: list[
     metadata = {"title": descriptor["title"], "license": licenses[0].get("name", "") if licenses else "",
                 "license_url": licenses[0].get("path", "") if licenses else "",
                 "description": descriptor["description"]}
-    write_sqlite(folder, tables, folder / DB_NAME, metadata)
+    database.finish(folder / "units.csv", folder / DB_NAME)
+    write_metadata(folder / "metadata.json", metadata)
     write_parquet(folder, tables, folder / PARQUET_DIR)
     return resources
 

@@ -25,6 +25,7 @@ from .combined import (
     package_fragment,
     table_fields,
 )
+from .database import DB_NAME, SiteDatabase
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
 from .views import PackageView, load_packages, money
@@ -126,9 +127,20 @@ def _link_tree(src: Path, dst: Path) -> None:
 
 def _keep_identical(new: Path, old: Path) -> None:
     """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime)."""
-    if old.is_file() and new.is_file() and old.read_bytes() == new.read_bytes():
+    if (old.is_file() and new.is_file() and old.stat().st_size == new.stat().st_size
+            and _same_bytes(old, new)):
         new.unlink()
         _link_or_copy(old, new)
+
+
+def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(chunk), fb.read(chunk)
+            if x != y:
+                return False
+            if not x:
+                return True
 
 
 def _chart(title: str, items: list[tuple[str, Decimal]], unit: str = "万元") -> dict | None:
@@ -257,7 +269,8 @@ def _summary_row(pkg: PackageView) -> dict:
     }
 
 
-def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter) -> dict:
+def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter,
+                  database: SiteDatabase) -> dict:
     """The package's summary row (for listing pages) after adding its combined rows; both come
     from the cache when the package did not change."""
     key = row_cache.key(pkg)
@@ -267,6 +280,7 @@ def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWrite
         entry = {"summary": row, "tables": package_fragment(pkg, row)}
         row_cache.put(key, entry)
     combined.add(entry["tables"], entry["summary"])
+    database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), entry["tables"])
     return {**entry["summary"], "pkg": pkg}
 
 
@@ -385,6 +399,7 @@ def render_site(
         combined_rows = CombinedWriter(tmp / "data" / "combined")
         row_cache = RowCache(cache / "rows" if cache else None)
         downloads = DownloadCache(cache / "downloads" if cache else None)
+        database = SiteDatabase((cache or tmp / "data" / "combined") / DB_NAME, table_fields())
         licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
@@ -399,13 +414,13 @@ def render_site(
                 _render_unit(env, pkg, tmp / rel, source, siblings, site_url, downloads)
                 report.rendered.append(rel)
             report.pages.append(out / rel / "index.html")
-            row = _package_rows(pkg, row_cache, combined_rows)
+            row = _package_rows(pkg, row_cache, combined_rows, database)
             rows.append(row)
             for lic in row["licenses"]:
                 licenses.setdefault(lic.get("name", ""), lic)
             pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
-        combined = finish_combined(combined_rows, list(licenses.values()),
+        combined = finish_combined(combined_rows, database, list(licenses.values()),
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
         report.pages += [out / rel for rel in _site_pages(env, tmp, out, rows, combined,
                                                            list(licenses.values()), site_url)]
