@@ -119,12 +119,6 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _link_tree(src: Path, dst: Path) -> None:
-    for path in sorted(src.rglob("*")):
-        if path.is_file():
-            _link_or_copy(path, dst / path.relative_to(src))
-
-
 def _keep_identical(new: Path, old: Path) -> None:
     """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime)."""
     if (old.is_file() and new.is_file() and old.stat().st_size == new.stat().st_size
@@ -342,6 +336,29 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
     return list(html)
 
 
+def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[str]) -> None:
+    """Move what this build made into out/, each unit page and each site-wide folder or file
+    replaced by a rename (a reader or a killed build sees the old one or the new one, whole);
+    unchanged unit pages are not touched at all, so the cost follows what changed."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)  # written again last: a killed build rebuilds
+    for rel in rendered:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        swap_in(units / rel, out / rel)
+    for rel in gone:
+        shutil.rmtree(out / rel, ignore_errors=True)
+        if (out / rel).parent.is_dir() and not any((out / rel).parent.iterdir()):
+            (out / rel).parent.rmdir()
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            _keep_identical(path, out / path.relative_to(site))
+    for entry in sorted(site.iterdir()):
+        if entry.is_dir():
+            swap_in(entry, out / entry.name)
+        else:
+            os.replace(entry, out / entry.name)
+
+
 def render_site(
     packages_root: Path,
     out: Path,
@@ -354,7 +371,8 @@ def render_site(
     """Render every package under packages_root into out/, swapped in atomically.
 
     Unit pages whose inputs (package files, source, templates, sibling years) did not change
-    since the last build are hard-linked from it instead of rendered again.
+    since the last build are left as they are; the others and the site-wide pages are renamed
+    into place one by one (see _publish).
     """
     sources = {Path(k).resolve(): Path(v) for k, v in (sources or {}).items()}
     templates = templates or default_templates()
@@ -388,30 +406,31 @@ def render_site(
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     report = SiteReport([], [], [])
+    site, units = tmp / "site", tmp / "units"  # site-wide files; unit pages rendered anew
     try:
         static = templates / "static"
         if static.exists():
-            shutil.copytree(static, tmp / "static")
-        (tmp / ".nojekyll").write_text("")
+            shutil.copytree(static, site / "static")
+        site.mkdir(exist_ok=True)
+        (site / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
         rows: list[dict] = []
-        (tmp / "data" / "combined").mkdir(parents=True)
-        combined_rows = CombinedWriter(tmp / "data" / "combined")
+        (site / "data" / "combined").mkdir(parents=True)
+        combined_rows = CombinedWriter(site / "data" / "combined")
         row_cache = RowCache(cache / "rows" if cache else None)
         downloads = DownloadCache(cache / "downloads" if cache else None)
-        database = SiteDatabase((cache or tmp / "data" / "combined") / DB_NAME, table_fields())
+        database = SiteDatabase((cache or site / "data" / "combined") / DB_NAME, table_fields())
         licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
-            source = sources.get(pkg.folder.resolve())
             fp = fingerprints[rel]
             manifest[rel] = fp
             if old_manifest.get(rel) == fp and (out / rel / "index.html").exists():
-                _link_tree(out / rel, tmp / rel)
-                report.reused.append(rel)
+                report.reused.append(rel)  # left where it is
             else:
                 siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
-                _render_unit(env, pkg, tmp / rel, source, siblings, site_url, downloads)
+                _render_unit(env, pkg, units / rel, sources.get(pkg.folder.resolve()), siblings, site_url,
+                             downloads)
                 report.rendered.append(rel)
             report.pages.append(out / rel / "index.html")
             row = _package_rows(pkg, row_cache, combined_rows, database)
@@ -422,17 +441,12 @@ def render_site(
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         combined = finish_combined(combined_rows, database, list(licenses.values()),
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
-        report.pages += [out / rel for rel in _site_pages(env, tmp, out, rows, combined,
+        report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
                                                            list(licenses.values()), site_url)]
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        for folder in ("static", "data", "browse", "catalog", "sitemaps"):
-            for path in [*tmp.glob("*.*"), *(tmp / folder).rglob("*")]:
-                if path.is_file():
-                    _keep_identical(path, out / path.relative_to(tmp))
-        swap_in(tmp, out)
+        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
+        (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         row_cache.prune()
         downloads.prune()
-    except BaseException:
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return report
