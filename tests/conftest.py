@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,27 @@ def make_content(root: Path, files: dict[str, tuple[str, str]]) -> Path:
     for name, (doc, style) in files.items():
         shutil.copy(pdf_path(doc, style), content / name)
     return content
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium: Debian's `chromium` when installed, else Playwright's own build.
+
+    With SITEGEN_REQUIRE_BROWSER=1 (GitHub CI) a missing browser fails the tests instead of
+    skipping them, so browser tests never pass by not running.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    required = os.environ.get("SITEGEN_REQUIRE_BROWSER") == "1"
+    with sync_api.sync_playwright() as p:
+        try:
+            b = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        except Exception as exc:
+            if required:
+                pytest.fail(f"no Chromium could be started: {exc}")
+            pytest.skip(f"no Chromium (install Debian's chromium or `playwright install chromium`): {exc}")
+        yield b
+        b.close()

@@ -1,19 +1,21 @@
-"""Checks on the wording of 第三部分 against the tables: names printed slightly wrong.
+"""Text checks: the wording of 第三部分 against the tables (names, units, head counts).
 
-They need the document's text, so they run when a document is parsed; `validate` on a
-written package keeps what the build found (see `audit_package`).
+They need the document's text, which the published CSVs do not hold, so they run when a
+document is parsed; `validate` on a written package keeps what the build found in `audit.json`
+(see `audit_published`). Which checks these are is declared in `declared.CHECKS` (`text=True`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from ..disclosure.template import norm, title_resource
-from .checks import Finding
+from .declared import TEXT_CHECKS, Finding, finding
 
 STANDARD_TERMS = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "上年结转结余")  # long enough to be sure
-WORDING_CHECKS = ("narrative_transfer", "narrative_term", "narrative_title", "narrative_component", "narrative_persons", "narrative_staff")
+WORDING_CHECKS = TEXT_CHECKS  # the name older callers use
 
 
 def _near(a: str, b: str, most: int) -> bool:
@@ -29,8 +31,8 @@ def check_terms(text: str) -> Iterator[Finding]:
             window = text[i:i + n]
             if window not in seen and _near(window, term, 1) and not any(t in text[i - 2:i + n + 2] for t in STANDARD_TERMS):
                 seen.add(window)
-                yield Finding("", "第三部分 情况说明", "", window, "wording", "narrative_term", term, window,
-                              "warning", f"说明中「{window}」应为「{term}」")
+                yield finding("narrative_term", table="第三部分 情况说明", row_name=window, column="wording",
+                              expected=term, found=window)
 
 
 def check_titles(text: str, titles: dict[str, str]) -> Iterator[Finding]:
@@ -52,8 +54,8 @@ def check_titles(text: str, titles: dict[str, str]) -> Iterator[Finding]:
             if not _near(name[-len(printed):], printed, len(printed)) or printed[-4:] == name[-4:]:
                 continue
             reported.add(resource)
-            yield Finding(resource, "第三部分 情况说明", "", name, "wording", "narrative_title", printed, name,
-                          "warning", f"说明中称「{name}」，表的标题为「{printed}」")
+            yield finding("narrative_title", resource=resource, table="第三部分 情况说明", row_name=name,
+                          column="wording", expected=printed, found=name)
 
 
 def check_components(text: str, names: set[str]) -> Iterator[Finding]:
@@ -66,8 +68,8 @@ def check_components(text: str, names: set[str]) -> Iterator[Finding]:
                 continue
             close = [n for n in names if _near(part, n, 2)]
             if close:
-                yield Finding("general_basic_expenditure", "第三部分 六", "", part, "wording", "narrative_component",
-                              close[0], part, "warning", f"说明中「{part}」，表6 为「{close[0]}」")
+                yield finding("narrative_component", resource="general_basic_expenditure", table="第三部分 六",
+                              row_name=part, column="wording", expected=close[0], found=part)
 
 
 def check_persons(targets: list[dict], projects: list[dict]) -> Iterator[Finding]:
@@ -85,9 +87,11 @@ def check_persons(targets: list[dict], projects: list[dict]) -> Iterator[Finding
             except ValueError:
                 continue
             if value != described[name]:
-                yield Finding("performance_targets", "项目支出绩效目标表", "", name, "target_value",
-                              "narrative_persons", str(described[name]), str(value), "warning",
-                              f"「{name}」绩效目标 {row.get('level3')} {row.get('target')}，项目说明为 {described[name]} 人")
+                yield finding("narrative_persons", resource="performance_targets", table="项目支出绩效目标表",
+                              row_name=name, column="target_value", expected=str(described[name]),
+                              found=str(value), source_page=row.get("source_page") or None,
+                              detail=f"「{name}」绩效目标 {row.get('level3')} {row.get('target')}，"
+                                     f"项目说明为 {described[name]} 人。")
 
 
 def check_staff(reasons: list[str], staffing: dict) -> Iterator[Finding]:
@@ -99,9 +103,10 @@ def check_staff(reasons: list[str], staffing: dict) -> Iterator[Finding]:
         for m in re.finditer(r"(减少|增加)(\d+)人", reason):
             said = int(m.group(2)) * (-1 if m.group(1) == "减少" else 1)
             if said != printed:
-                yield Finding("narrative_changes", "第三部分 情况说明", "", reason, "reason", "narrative_staff",
-                              f"{printed:+d}", f"{said:+d}", "warning",
-                              f"原因称人员{m.group(1)}{m.group(2)}人，第一部分在职人数变化为 {printed:+d}（口径可能不同）")
+                yield finding("narrative_staff", resource="narrative_changes", table="第三部分 情况说明",
+                              row_name=reason, column="reason", expected=f"{printed:+d}", found=f"{said:+d}",
+                              detail=f"原因称人员{m.group(1)}{m.group(2)}人，第一部分在职人数变化为 "
+                                     f"{printed:+d}（口径可能不同）。")
                 return
 
 
@@ -121,20 +126,60 @@ def check_transfer_claims(text: str, income_rows: list[dict]) -> Iterator[Findin
                 continue
             transfer, own = row.get("general_budget_transfer"), row.get("general_budget")
             if not transfer and own:
-                yield Finding("income_summary", "第三部分 二 / 表2", str(row.get("code")), str(row.get("name")),
-                              "general_budget_transfer", "narrative_transfer", str(own), "",
-                              "warning", f"说明称「{name}」列入上级转移支付，表2 中 {row.get('code')} 的 {own} 万元"
-                                         f"仍在一般公共预算列")
+                yield finding("narrative_transfer", resource="income_summary", table="第三部分 二 / 表2",
+                              row_code=str(row.get("code")), row_name=str(row.get("name")),
+                              column="general_budget_transfer", expected=str(own), found="",
+                              source_page=row.get("source_page") or None,
+                              detail=f"说明称「{name}」列入上级转移支付，表2 中 {row.get('code')} 的 {own} 万元"
+                                     f"仍在一般公共预算列。")
 
 
-def wording_findings(text: str, tables: dict, records: dict, unit: dict) -> list[Finding]:
+_PER_PERSON = re.compile(r"(?:标准|人均)[^，。；]{0,12}?(\d+(?:\.\d+)?)\s*人/月")
+_TINY_YUAN = re.compile(r"人均\s*(0\.\d+)\s*元")
+
+
+def check_printed_units(records: dict, tables: dict) -> Iterator[Finding]:
+    """A 类/款/项 amount of the text printed in 元 where 表5 has the same number in 万元."""
+    t5 = tables.get("general_budget_expenditure")
+    if t5 is None or t5.unit != "万元":
+        return
+    totals = {str(r.get("code") or ""): r.get("total") for r in t5.rows}
+    for row in records.get("narrative_changes", []):
+        code, unit, printed = str(row.get("code") or ""), row.get("_printed_unit"), row.get("amount")
+        if code in totals and unit and unit != "万元" and printed is not None and printed == totals[code]:
+            value = format(Decimal(printed), "f")
+            yield finding("narrative_unit", resource="narrative_changes", table="第三部分 情况说明", row_code=code,
+                          row_name=str(row.get("section")), column="amount", expected=f"{value}万元",
+                          found=f"{value}{unit}", source_page=row.get("source_page") or None,
+                          detail=f"说明中科目 {code} 的金额印为 {value}{unit}，表5 为 {value} 万元：单位误印。")
+
+
+def check_description_units(projects: list[dict]) -> Iterator[Finding]:
+    """Money in the project descriptions printed with a wrong unit (人/月 for 元/人/月, 0.05元 for 万元)."""
+    for project in projects:
+        name = str(project.get("name", ""))
+        text = "；".join(str(v) for k, v in project.items() if k != "name")
+        for value in dict.fromkeys(m.group(1) for m in _PER_PERSON.finditer(text)):
+            yield finding("narrative_unit", table="第三部分 七 项目说明", row_name=name, column="unit",
+                          expected=f"{value}元/人/月", found=f"{value}人/月",
+                          detail=f"项目「{name}」的标准印为 {value}人/月，应为 元/人/月。")
+        for m in _TINY_YUAN.finditer(text):
+            yield finding("narrative_unit", table="第三部分 七 项目说明", row_name=name, column="unit",
+                          expected=f"{m.group(1)}万元", found=f"{m.group(1)}元",
+                          detail=f"项目「{name}」印为人均 {m.group(1)}元，按金额应为万元。")
+
+
+def text_findings(text: str, tables: dict, records: dict, unit: dict) -> list[Finding]:
+    """Every text check over one parsed document."""
     titles = {name: t.title for name, t in tables.items()}
     basic = tables.get("general_basic_expenditure")
     names = {str(r.get("name")) for r in (basic.rows if basic else [])}
     reasons = [str(r.get("reason") or "") for r in records.get("narrative_changes", [])]
     income = tables.get("income_summary")
-    out = [*check_transfer_claims(text, income.rows if income else []),
-           *check_terms(text), *check_titles(text, titles), *check_components(text, names),
-           *check_persons(records.get("performance_targets", []), unit.get("projects", [])),
-           *check_staff(reasons, unit.get("staffing", {}))]
+    out = [*check_printed_units(records, tables), *check_description_units(unit.get("projects", []))]
+    if text:
+        out += [*check_transfer_claims(text, income.rows if income else []),
+                *check_terms(text), *check_titles(text, titles), *check_components(text, names),
+                *check_persons(records.get("performance_targets", []), unit.get("projects", [])),
+                *check_staff(reasons, unit.get("staffing", {}))]
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
@@ -12,11 +12,11 @@ from ..package.schemas import BY_NAME
 from . import template
 from .grid import Column, GridRow, read_segment, region_lines
 from .model import Row, Table, Warning_
+from .numbers import parse_amount
 
 _TABLE_NO_LINE = re.compile(r"^\s*(公开)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
 _TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]+表)$")
 _HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
-_BLANK = {"", "-", "—", "－", "--", "——", "/"}
 
 
 @dataclass
@@ -64,14 +64,8 @@ def find_titles(doc: Document) -> list[Title]:
 
 
 def parse_money(text: str) -> Decimal | None:
-    """A printed amount, exactly: separators dropped, digits kept; blank → None."""
-    t = text.replace(",", "").replace("，", "").replace(" ", "").replace("−", "-")
-    if t in _BLANK:
-        return None
-    try:
-        return Decimal(t)
-    except InvalidOperation:
-        raise ValueError(text) from None
+    """A printed amount by the one number grammar (numbers.py); blank → None, else ValueError."""
+    return parse_amount(text)
 
 
 def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:

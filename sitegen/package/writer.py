@@ -9,7 +9,7 @@ import json
 import os
 import re
 import shutil
-import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +18,7 @@ from pypinyin import lazy_pinyin
 
 from .. import __version__
 from ..disclosure.model import Disclosure, Table
+from ..fsutil import make_temp_dir, swap_in
 from .schemas import (
     BY_NAME,
     PROFILE_VERSION,
@@ -179,8 +180,8 @@ def citation(dp: dict, url: str | None = None) -> str:
     return ". ".join(p for p in parts if p) + "."
 
 
-def audit_bytes(findings: list[dict], checks_run: int) -> bytes:
-    doc = {"checks_run": checks_run, "findings": findings}
+def audit_bytes(findings: list[dict], checks_run: int, text_checks_run: int = 0) -> bytes:
+    doc = {"checks_run": checks_run, "text_checks_run": text_checks_run, "findings": findings}
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -198,21 +199,13 @@ def audit_descriptor(data: bytes) -> dict:
     }
 
 
-def write_package(
-    disclosure: Disclosure,
-    out: Path,
-    unit_id: str,
-    meta: dict | None = None,
-    audit: tuple[list[dict], int] | None = None,
-    input_key: str | None = None,
-) -> tuple[Path, bool]:
-    """Write the package to out/<unit-id>/<year>-<kind>/ atomically.
+# (files, descriptor) → (findings, checks run, text checks run): the audit, supplied by the build
+Audit = Callable[[dict[str, bytes], dict], tuple[list[dict], int, int]]
 
-    Returns (folder, changed). An unchanged package is left untouched (same bytes, same
-    `created`), so rebuilds are incremental and reproducible.
-    """
+
+def assemble(disclosure: Disclosure, unit_id: str, meta: dict | None = None) -> tuple[dict[str, bytes], dict]:
+    """The package in memory: {file name: bytes} for every resource, and its descriptor."""
     meta = meta or {}
-    target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
     files: dict[str, bytes] = {}
     resources = []
     extras = [extra_resource(t.resource, t.title, t.fields, t.classification)
@@ -223,22 +216,43 @@ def write_package(
         data = csv_bytes(res, rows, res.per_row_page)
         files[f"{res.name}.csv"] = data
         resources.append(resource_descriptor(res, table, data))
-    if audit is not None:
-        data = audit_bytes(*audit)
-        files["audit.json"] = data
-        resources.append(audit_descriptor(data))
     dp = descriptor(disclosure, unit_id, resources, meta)
+    dp["sitegen"]["findings"] = 0
+    dp["sitegen"]["tables"] = len(disclosure.tables)
+    return files, dp
+
+
+def write_package(
+    disclosure: Disclosure,
+    out: Path,
+    unit_id: str,
+    meta: dict | None = None,
+    audit: Audit | None = None,
+    input_key: str | None = None,
+) -> tuple[Path, bool]:
+    """Write the package to out/<unit-id>/<year>-<kind>/ atomically.
+
+    `audit` reads the assembled CSVs (exactly what `validate` will read) and its findings are
+    written as `audit.json`. Returns (folder, changed). An unchanged package is left untouched
+    (same bytes, same `created`), so rebuilds are incremental and reproducible.
+    """
+    target = package_dir(out, unit_id, disclosure.year, disclosure.kind)
+    files, dp = assemble(disclosure, unit_id, meta)
+    if audit is not None:
+        findings, checks_run, text_checks_run = audit(files, dp)
+        data = audit_bytes(findings, checks_run, text_checks_run)
+        files["audit.json"] = data
+        dp["resources"].append(audit_descriptor(data))
+        dp["sitegen"]["findings"] = len(findings)
     if input_key:
         dp["sitegen"]["input"] = input_key
-    dp["sitegen"]["findings"] = len(audit[0]) if audit else 0
-    dp["sitegen"]["tables"] = len(disclosure.tables)
     old = _existing(target)
     if old is not None and old.get("created"):
         if {**dp, "created": old["created"]} == old and _same_files(target, files):
             return target, False
     files["datapackage.json"] = (json.dumps(dp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    tmp = make_temp_dir(target.parent, ".tmp-")
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
@@ -272,14 +286,3 @@ def clean_stale(out: Path) -> None:
         for path in out.glob(pattern):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def swap_in(tmp: Path, target: Path) -> None:
-    """Replace target by tmp with renames, so a crash leaves either the old or the new."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

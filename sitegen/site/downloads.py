@@ -34,21 +34,40 @@ def write_zip(folder: Path, target: Path, prefix: str, source: Path | None = Non
                 shutil.copyfileobj(fin, fout, 1 << 20)
 
 
+EXCEL_DIGITS = 15  # significant digits an Excel number holds exactly
+
+
 def _number(value: str):
+    """An amount as an int/float when Excel keeps every digit; otherwise None."""
     try:
         d = Decimal(value)
-    except (InvalidOperation, TypeError):
-        return value
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if not d.is_finite() or len(d.as_tuple().digits) > EXCEL_DIGITS:
+        return None
     return int(d) if d == d.to_integral_value() and "." not in value else float(d)
+
+
+def safe_cell(sheet, value, numeric: bool = False):
+    """One XLSX cell that never executes and never rounds: text is stored as text (a leading
+    "=" stays characters, never a formula); an amount is a number only when Excel holds it
+    exactly, else its printed digits as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or value == "":
+        return None
+    number = _number(value) if numeric and isinstance(value, str) else None
+    if number is not None:
+        return number
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.data_type = "s"
+    return cell
 
 
 XLSX_MAX_WIDTH = 60  # characters; wider text wraps in Excel anyway
 XLSX_MIN_WIDTH = 6
-
-
-def _cell_value(field, value: str):
-    """One cell as written: numbers as numbers, everything else as the printed text."""
-    return _number(value) if field.type in ("number", "integer") else value
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -79,11 +98,14 @@ def _table_sheet(wb, taken: set[str], title: str, fields: list, rows: list[dict]
     """Row 1 the Chinese titles, row 2 the field names (as in the CSV), frozen above the data."""
     sheet = wb.create_sheet(_sheet_name(title, taken))
     header = [[f.title for f in fields], [f.name for f in fields]]
-    body = [[_cell_value(f, row.get(f.name, "")) for f in fields] for row in rows]
+    body = [[row.get(f.name, "") for f in fields] for row in rows]
     _widths(sheet, header, body)
     sheet.freeze_panes = "B3" if len(fields) > 1 else "A3"
-    for line in [*header, *body]:
-        sheet.append(line)
+    numeric = [f.type in ("number", "integer") for f in fields]
+    for line in header:
+        sheet.append([safe_cell(sheet, v) for v in line])
+    for line in body:
+        sheet.append([safe_cell(sheet, v, n) for v, n in zip(line, numeric, strict=True)])
 
 
 def _pairs_sheet(wb, taken: set[str], title: str, pairs: list[tuple[str, object]]) -> None:
@@ -91,7 +113,7 @@ def _pairs_sheet(wb, taken: set[str], title: str, pairs: list[tuple[str, object]
     rows = [[k, _text(v)] for k, v in pairs]
     _widths(sheet, [], rows)
     for row in rows:
-        sheet.append(row)
+        sheet.append([safe_cell(sheet, v) for v in row])
 
 
 def _text(value) -> str:

@@ -6,16 +6,17 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import __version__
+from .. import code_digest
+from ..audit.declared import CHECKS
+from ..fsutil import make_temp_dir, swap_in
 from ..package.schemas import BY_NAME, TABLE_RESOURCES
-from ..package.writer import citation, content_version, source_file_name, swap_in
+from ..package.writer import citation, content_version, source_file_name
 from . import strings
 from .combined import (
     CombinedWriter,
@@ -87,13 +88,15 @@ class SiteReport:
     pages: list[Path]
     rendered: list[str]  # unit pages rendered anew
     reused: list[str]  # unit pages whose inputs did not change (hard-linked from the last build)
+    left_out: list[str] = field(default_factory=list)  # packages that could not be shown, with why
 
 
 MANIFEST = ".sitegen-manifest.json"
 
 
 def _digest_tree(root: Path) -> str:
-    h = hashlib.sha256(__version__.encode())
+    """Templates and the rendering code: a change to either re-renders every page."""
+    h = hashlib.sha256(code_digest().encode())
     for path in sorted(Path(root).rglob("*")):
         if path.is_file():
             h.update(path.relative_to(root).as_posix().encode())
@@ -319,7 +322,8 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
     html.update({
         "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
                                                             home_regions=HOME_REGIONS, **root),
-        "quality.html": env.get_template("quality.html").render(rows=worst, headline=headline, **root),
+        "quality.html": env.get_template("quality.html").render(rows=worst, headline=headline,
+                                                                checks=CHECKS.values(), **root),
         "compare.html": env.get_template("compare.html").render(
             by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS, **root),
         "catalog.html": env.get_template("catalog.html").render(nav=nav, combined=combined, version=version, **root),
@@ -357,6 +361,18 @@ def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[
             swap_in(entry, out / entry.name)
         else:
             os.replace(entry, out / entry.name)
+
+
+def _unit_pages(env: Environment, pkg: PackageView, siblings: list[PackageView], units: Path, out: Path,
+                source: Path | None, unchanged: bool, site_url: str, downloads: DownloadCache,
+                report: SiteReport) -> None:
+    """One package's page: left where it is when unchanged, else rendered into units/."""
+    rel = f"{pkg.unit_id}/{pkg.slug}"
+    if unchanged and (out / rel / "index.html").exists():
+        report.reused.append(rel)
+    else:
+        _render_unit(env, pkg, units / rel, source, siblings, site_url, downloads)
+        report.rendered.append(rel)
 
 
 def render_site(
@@ -404,7 +420,7 @@ def render_site(
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
     site, units = tmp / "site", tmp / "units"  # site-wide files; unit pages rendered anew
     try:
@@ -423,17 +439,21 @@ def render_site(
         licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
-            fp = fingerprints[rel]
-            manifest[rel] = fp
-            if old_manifest.get(rel) == fp and (out / rel / "index.html").exists():
-                report.reused.append(rel)  # left where it is
-            else:
+            try:
                 siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
-                _render_unit(env, pkg, units / rel, sources.get(pkg.folder.resolve()), siblings, site_url,
-                             downloads)
-                report.rendered.append(rel)
+                _unit_pages(env, pkg, siblings, units, out, sources.get(pkg.folder.resolve()),
+                            old_manifest.get(rel) == fingerprints[rel], site_url, downloads, report)
+                row = _package_rows(pkg, row_cache, combined_rows, database)
+            except Exception as exc:  # one unusable package never stops the site
+                shutil.rmtree(units / rel, ignore_errors=True)
+                for done in (report.rendered, report.reused):
+                    if rel in done:
+                        done.remove(rel)
+                report.left_out.append(f"{pkg.folder}: not shown ({exc})")
+                pkg.forget()
+                continue
+            manifest[rel] = fingerprints[rel]
             report.pages.append(out / rel / "index.html")
-            row = _package_rows(pkg, row_cache, combined_rows, database)
             rows.append(row)
             for lic in row["licenses"]:
                 licenses.setdefault(lic.get("name", ""), lic)

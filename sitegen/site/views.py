@@ -9,6 +9,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 
+class BadPackage(ValueError):
+    """A written package whose data cannot be shown (hand-edited, or from an older sitegen)."""
+
+
 @dataclass
 class PackageView:
     """What a page needs of one package."""
@@ -51,7 +55,23 @@ class PackageView:
             else:
                 with open(path, encoding="utf-8", newline="") as fh:
                     self._rows[name] = list(csv.DictReader(fh))
+                self._check_numbers(name)
         return self._rows[name]
+
+    def _check_numbers(self, name: str) -> None:
+        """A package on disk is input too: a number column holding anything but a finite
+        decimal ("NaN", "sNaN", "1e999") makes the package unusable for pages."""
+        schema = (self.resource(name) or {}).get("schema", {})
+        numeric = [f["name"] for f in schema.get("fields", []) if f.get("type") in ("number", "integer")]
+        for line, row in enumerate(self._rows[name], start=2):
+            for column in numeric:
+                value = row.get(column) or ""
+                try:
+                    finite = not value or Decimal(value).is_finite()
+                except InvalidOperation:
+                    finite = False
+                if not finite:
+                    raise BadPackage(f"{name}.csv line {line}, {column}: {value[:40]!r} is not a number")
 
     def forget(self) -> None:
         """Drop cached rows (a site of thousands of packages must not hold them all)."""
