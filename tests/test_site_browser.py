@@ -41,10 +41,20 @@ def _page(browser, width=1280):
     return page, errors, foreign
 
 
-def test_home_lists_every_unit(site, browser):
+def _listing(page, url):
+    """Home → the year → the region's listing page (the home page holds navigation only)."""
+    page.goto(url)
+    page.locator("#browse ul.regions a").first.click()
+    page.wait_for_load_state()
+
+
+def test_home_navigates_to_a_listing_of_every_unit(site, browser):
     url, _ = site
     page, errors, foreign = _page(browser)
     page.goto(url)
+    assert page.locator("#browse h3").all_inner_texts() == ["2024 年度 2 份公开文件"]
+    assert page.locator("table").count() == 0  # headline figures and navigation, no list of everything
+    _listing(page, url)
     names = page.locator("table.units tbody tr td:first-child").all_inner_texts()
     assert sorted(names) == ["新疆维吾尔自治区社会保险中心", "焉耆县社会保险中心"]
     assert page.locator("html").get_attribute("lang") == "zh-CN"
@@ -54,7 +64,7 @@ def test_home_lists_every_unit(site, browser):
 def test_search_finds_a_unit_by_chinese_substring(site, browser):
     url, _ = site
     page, errors, foreign = _page(browser)
-    page.goto(url)
+    _listing(page, url)
     page.fill("#q", "焉耆")
     visible = page.locator("table.units tbody tr:not([hidden]) td:first-child").all_inner_texts()
     assert visible == ["焉耆县社会保险中心"]
@@ -76,14 +86,14 @@ def test_every_page_loads_cleanly(site, browser):
     for href in links.evaluate_all("els => els.map(e => e.href)"):
         assert page.request.get(href).status == 200, href
     combined = page.request.get(url + "data/combined/expenditure_summary.csv").text()
-    assert combined.splitlines()[0].startswith("unit_id,year,kind,code")
+    assert combined.splitlines()[0].startswith("unit_id,unit_name,region,year,kind,code")
     assert not errors and not foreign
 
 
 def test_unit_page_tables_and_downloads(site, browser):
     url, root = site
     page, errors, foreign = _page(browser)
-    page.goto(url)
+    _listing(page, url)
     page.get_by_role("link", name="新疆维吾尔自治区社会保险中心").click()
     page.wait_for_load_state()
     sections = page.locator("section.table h3").all_inner_texts()
@@ -115,7 +125,7 @@ def test_unit_page_tables_and_downloads(site, browser):
 def test_no_horizontal_overflow(site, browser, width, tmp_path):
     url, _ = site
     page, _, _ = _page(browser, width)
-    page.goto(url)
+    _listing(page, url)
     page.get_by_role("link", name="焉耆县社会保险中心").click()
     page.wait_for_load_state()
     page.screenshot(path=str(tmp_path / f"unit-{width}.png"), full_page=True)

@@ -102,7 +102,7 @@ def test_cards_and_chart_show_the_three_public_lines(real_parsed, tmp_path):
 
 
 def test_combined_data_and_comparison_carry_the_three_public_lines_figure(real_parsed, tmp_path):
-    """The all-unit `units` table and the comparison page show 418.26 / 508.20, not the 合计
+    """The all-unit `disclosures` table and the comparison page show 418.26 / 508.20, not the 合计
     1276.7 / 1,471.70 that also covers 会议费 and 培训费."""
     import csv
 
@@ -113,8 +113,8 @@ def test_combined_data_and_comparison_carry_the_three_public_lines_figure(real_p
     for name, unit_id in (("open-budget-01", "jsjcy"), ("open-budget-05", "jswbgt")):
         write_package(real_parsed(name), dp, unit_id)
     render_site(dp, tmp_path / "site")
-    with open(tmp_path / "site" / "data" / "combined" / "units.csv", encoding="utf-8") as fh:
-        got = {r["unit_id"]: r["three_public_total"] for r in csv.DictReader(fh)}
+    with open(tmp_path / "site" / "data" / "combined" / "disclosures.csv", encoding="utf-8") as fh:
+        got = {r["unit_id"]: r["three_public"] for r in csv.DictReader(fh)}
     assert got == {"jsjcy": "418.26", "jswbgt": "508.20"}
     compare = (tmp_path / "site" / "compare.html").read_text(encoding="utf-8")
     assert 'data-value="418.26"' in compare and 'data-value="508.20"' in compare

@@ -61,6 +61,7 @@ class PackageView:
         return FINAL_OF.get(name, name) if self.kind == "final" else name
 
     def rows(self, name: str) -> list[dict]:
+        name = self.res(name)
         if name not in self._rows:
             path = self.folder / f"{name}.csv"
             if not path.exists():
@@ -91,6 +92,7 @@ class PackageView:
         self._rows.clear()
 
     def resource(self, name: str) -> dict | None:
+        name = self.res(name)
         return next((r for r in self.descriptor.get("resources", []) if r["name"] == name), None)
 
     def wan(self, name: str, value: str) -> str:
