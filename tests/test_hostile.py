@@ -326,6 +326,8 @@ BAD_METADATA = [  # (where, TOML line, key, what the error says)
     ("defaults", 'region = "' + "区" * 300 + '"', "region", "at most 200 characters"),
     ("files", 'source_url = "javascript:alert(1)"', "source_url", "http(s)://"),
     ("defaults", 'license = 5', "license", "expected a string or a table"),
+    ("files", 'kind = "draft"', "kind", "expected one of budget, final, found 'draft'"),
+    ("files", 'unit = ["x"]', "unit", "expected a non-empty string, found list"),
 ]
 
 
