@@ -68,9 +68,14 @@ def scan(root: Path) -> Content:
     return content
 
 
-def discover(root: Path) -> list[Path]:
-    """Source files under root (nothing reached through a symlink out of it), sorted."""
-    return _discover(Content(Path(root)))
+def discover(root: Path, errors: list[str] | None = None, skipped: list[str] | None = None) -> list[Path]:
+    """Source files under root (nothing reached through a symlink out of it), sorted; files
+    refused go to `errors`, files that are not disclosures to `skipped`."""
+    content = Content(Path(root))
+    files = _discover(content)
+    (errors if errors is not None else []).extend(content.errors)
+    (skipped if skipped is not None else []).extend(content.skipped)
+    return files
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -89,6 +89,17 @@ def test_symlink_out_of_content_is_refused_and_named(tmp_path):
     assert units(tmp_path) == {UNITS["004"]}
 
 
+def test_parse_of_a_folder_refuses_symlinks_out_of_it(tmp_path):
+    (tmp_path / "other.txt").write_text(TEXT["002"], encoding="utf-8")
+    content = content_with(tmp_path, {"good.txt": "004"})
+    (content / "linked.txt").symlink_to(tmp_path / "other.txt")
+    (content / "notes.docx").write_bytes(b"PK")
+    result = CliRunner().invoke(cli, ["parse", str(content), "--out", str(tmp_path / "dp")])
+    assert named(result.output, "linked.txt", "symlink leads outside")
+    assert named(result.output, "notes.docx", "not a disclosure file")
+    assert units(tmp_path) == {UNITS["004"]}
+
+
 def test_part_of_symlink_to_a_secret_is_never_read(tmp_path):
     secret = tmp_path / "environ"
     secret.write_text(f"{SECRET}\n", encoding="utf-8")
