@@ -102,3 +102,22 @@ def real_parsed():
         return cache[name]
 
     return get
+
+
+REAL2 = FIXTURES / "real2"
+
+
+@pytest.fixture(scope="session")
+def real2():
+    """Parse each real PDF of tests/fixtures/real2 once per session."""
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+
+    cache: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = parse_document(read_document(REAL2 / f"{name}.pdf"))
+        return cache[name]
+
+    return get

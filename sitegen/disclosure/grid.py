@@ -15,17 +15,20 @@ from dataclasses import field as dc_field
 
 from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
+from .settings import SETTINGS
 
 NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$", re.ASCII)
 CODE = re.compile(r"^\d{3,7}$")
-_INDEX_TOKEN = re.compile(r"^(※|\*|\d{1,2})$")
+_INDEX_TOKEN = re.compile(r"^(※|\*+|\d{1,2}|[A-Z])$")
+_INDEX_LABEL = re.compile(r"^(栏\s*次|行\s*次|栏\s*号)$")
+_INDEX_WORD = re.compile(r"(栏\s*次|行\s*次|栏\s*号)")
 _FOOTER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[-—–\s]*$")
 _META = re.compile(
     r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*(公开)?表\s*[0-9一二三四五六七八九十]+\s*$|^\s*公开\d+表\s*$"
     r"|部门名称|单位名称|^\s*部门\s*[:：])"
 )
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
-_NEXT_TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]{1,2}表)$")
+_NEXT_TABLE_NO = re.compile(r"^(部门公开|单位公开|公开|预算|附)?(表[0-9一二三四五六七八九十]+|[0-9]{1,2}表)$")
 _NOTE = re.compile(r"^\s*(备注|注)?\s*[:：]")
 
 
@@ -78,18 +81,37 @@ def is_footer(line: list[Word], page_height: float) -> bool:
 
 
 def is_index_row(line: list[Word]) -> bool:
-    tokens = [w.text for w in line]
-    return len(tokens) >= 2 and all(_INDEX_TOKEN.match(t) for t in tokens) and any(t in ("※", "*") for t in tokens) or (
-        len(tokens) >= 3 and all(t.isdigit() and int(t) <= 60 for t in tokens)
-        and [int(t) for t in tokens] == list(range(int(tokens[0]), int(tokens[0]) + len(tokens)))
-    )
+    """A column-number row under the header: `栏次 1 2 3 …`, `※ 1 2 3`, `** ** 1 2 3`, `1 2 3 …`."""
+    tokens = [t for w in line for t in w.text.split()]
+    spaced = " ".join(tokens)
+    if _INDEX_WORD.search(spaced):
+        return all(_INDEX_TOKEN.match(t) for t in _INDEX_WORD.sub(" ", spaced).split())
+    digits = [t for t in tokens if t.isdigit()]
+    if len(tokens) >= 2 and all(_INDEX_TOKEN.match(t) for t in tokens) and len(digits) < len(tokens):
+        return True
+    return (len(tokens) >= 3 and len(digits) == len(tokens) and all(int(t) <= 60 for t in tokens)
+            and [int(t) for t in tokens] == list(range(int(tokens[0]), int(tokens[0]) + len(tokens))))
+
+
+def is_line_number_column(column: Column) -> bool:
+    """A 行次 column: the printed line number of each row."""
+    return bool(_INDEX_LABEL.match(column.own.replace(" ", "")))
+
+
+def _is_year(line: list[Word], k: int) -> bool:
+    """`2026` printed right before `年…` (a header such as `2026年预算数`), not an amount."""
+    word = line[k]
+    if not re.fullmatch(r"(19|20)\d\d", word.text):
+        return False
+    nxt = line[k + 1] if k + 1 < len(line) else None
+    return nxt is not None and nxt.text.startswith("年") and nxt.x0 - word.x1 < 3
 
 
 def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float, lone_total: bool = True) -> bool:
     """A line that starts the table body: numbers, or a total/first label at the left."""
     if is_index_row(line):
         return False
-    if any(is_number(w.text) for w in line):
+    if any(is_number(w.text) and not _is_year(line, k) for k, w in enumerate(line)):
         return True
     first = line[0]
     if first.x0 > left_zone:
@@ -130,6 +152,13 @@ def body_vertical_rules(rules: list[Rule], top: float, bottom: float) -> list[fl
         return []
     probe = (top + bottom) / 2
     xs = [r.x0 for r in rules if r.orientation == "v" and r.top <= probe <= r.bottom and r.bottom - r.top > 5]
+    # grids drawn cell by cell: short segments at one x, joined, cover most of the body
+    cover: dict[float, float] = {}
+    for r in rules:
+        if r.orientation == "v" and r.bottom - r.top > 5:
+            key = next((x for x in cover if abs(x - r.x0) <= 1.0), r.x0)
+            cover[key] = cover.get(key, 0.0) + max(0.0, min(r.bottom, bottom) - max(r.top, top))
+    xs += [x for x, covered in cover.items() if covered >= SETTINGS.rule_cover * (bottom - top)]
     return _dedupe(xs)
 
 
@@ -381,8 +410,10 @@ def read_segment(
         vx = body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
     if header:
         seg.columns = build_columns(header, vx, rules, [w for line in body for w in line])
-        fields = match([(c.own, c.ctx) for c in seg.columns])
-        for c, f in zip(seg.columns, fields, strict=True):
+        kept = [c for c in seg.columns if not is_line_number_column(c)]
+        for c in seg.columns:
+            c.field = ""  # 行次 / 栏次 columns: printed line numbers, not data
+        for c, f in zip(kept, match([(c.own, c.ctx) for c in kept]), strict=True):
             c.field = f
         seg.header_found = any(c.field for c in seg.columns)
     if not seg.header_found:
@@ -391,6 +422,6 @@ def read_segment(
         seg.columns = previous
     for words in group_rows(body, rules, seg.columns, anchor_fields, every_line):
         cells = row_cells(words, seg.columns)
-        if any(cells):
+        if any(cells) and not is_index_row(sorted(words, key=lambda w: w.x0)):
             seg.rows.append(GridRow(cells, page_number, min(w.top for w in words)))
     return seg

@@ -10,12 +10,14 @@ from ..contract import BY_NAME
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
 from . import template
-from .grid import Column, GridRow, read_segment, region_lines
+from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
 from .model import Row, Table, Warning_
 from .numbers import parse_amount
+from .settings import SETTINGS
 from .sideways import index_row, read_sideways
 
-_TABLE_NO_LINE = re.compile(r"^\s*(公开)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
+_TABLE_NO_LINE = re.compile(
+    r"^\s*(部门公开|单位公开|公开|预算|附)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
 _TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]+表)$")
 _HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
 
@@ -40,27 +42,80 @@ def _looks_like_title(text: str, height: float, median: float) -> bool:
 
 
 def find_titles(doc: Document) -> list[Title]:
-    titles: list[Title] = []
+    """Every table title of the document, in reading order; contents entries left out."""
+    found: list[tuple[Title, int, int]] = []  # with its first and last line in document order
+    seen = 0
+    contents_pages: set[int] = set()
     for pi, page in enumerate(doc.pages):
         lines = cluster_lines(page.words)
         heights = sorted(w.bottom - w.top for w in page.words)
         median = heights[len(heights) // 2] if heights else 0
-        for li, line in enumerate(lines):
+        li = 0
+        while li < len(lines):
+            line = lines[li]
             text = join_words(line)
-            resource = template.title_resource(text)
-            if resource is None:
-                height = max(w.bottom - w.top for w in line)
-                if not _looks_like_title(text, height, median):
-                    continue
-                resource = template.extra_name(text)
-            number = template.table_number(text)
-            if not number and li > 0:
-                prev = join_words(lines[li - 1])
-                if _TABLE_NO_LINE.match(prev):
-                    number = template.norm(prev)
-            top = min(w.top for w in line)
-            titles.append(Title(pi, top, max(w.bottom for w in line), resource, template.norm(text), number))
-    return titles
+            if _CONTENTS.match(template.norm(text)):
+                contents_pages.add(pi)
+            title, used = _title_at(lines, li, text, median)
+            if title is not None:
+                title.page = pi
+                found.append((title, seen + li, seen + li + used - 1))
+            li += used
+        seen += len(lines)
+    listed = _contents_entries([(first, last) for _, first, last in found])
+    return [t for k, (t, _, _) in enumerate(found) if k not in listed and t.page not in contents_pages]
+
+
+_CONTENTS = re.compile(r"^(目录|目次)$")
+
+
+def _title_at(lines: list[list], li: int, text: str, median: float) -> tuple[Title | None, int]:
+    """The title starting at line `li` (joined with its wrapped second line) and the lines it takes."""
+    line = lines[li]
+    resource = _title_resource(text, line, median)
+    used = 1
+    if li + 1 < len(lines):
+        nxt = lines[li + 1]
+        joined = text + join_words(nxt)
+        gap = min(w.top for w in nxt) - max(w.bottom for w in line)
+        height = max(w.bottom - w.top for w in line)
+        wrapped = (gap < SETTINGS.title_wrap_gap * height and not _TABLE_NO_LINE.match(text)
+                   and abs(max(w.bottom - w.top for w in nxt) - height) < 1)
+        if wrapped and (resource is None or not template.norm(text).endswith("表")):
+            joined_resource = _title_resource(joined, line + nxt, median)
+            if joined_resource is not None:
+                text, resource, line, used = joined, joined_resource, line + nxt, 2
+    if resource is None:
+        return None, 1
+    number = template.table_number(text)
+    if not number and li > 0:
+        prev = join_words(lines[li - 1])
+        if _TABLE_NO_LINE.match(prev):
+            number = template.norm(prev)
+    top, bottom = min(w.top for w in line), max(w.bottom for w in line)
+    return Title(0, top, bottom, resource, template.norm(text), number), used
+
+
+def _title_resource(text: str, line: list, median: float) -> str | None:
+    resource = template.title_resource(text)
+    if resource is None:
+        height = max(w.bottom - w.top for w in line)
+        if not _looks_like_title(text, height, median):
+            return None
+        resource = template.extra_name(text)
+    return resource
+
+
+def _contents_entries(positions: list[tuple[int, int]]) -> set[int]:
+    """Indexes of titles printed in a run one right under the other: a list of contents."""
+    listed: set[int] = set()
+    start = 0
+    for k in range(1, len(positions) + 1):
+        if k == len(positions) or positions[k][0] != positions[k - 1][1] + 1:
+            if k - start >= SETTINGS.contents_run:
+                listed.update(range(start, k))
+            start = k
+    return listed
 
 
 def parse_money(text: str) -> Decimal | None:
@@ -83,33 +138,64 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
         table = _to_table(title, segments, warnings)
-        earlier = tables.get(table.resource)
-        if earlier is not None and table.resource.startswith("extra_") and earlier.title != table.title \
-                and "续" not in title.text:
-            # another extra table under the same common name: number it, never drop it
-            n = 2
-            while f"{table.resource}_{n}" in tables:
-                n += 1
-            table.resource = f"{table.resource}_{n}"
-            earlier = None
-        if earlier is not None and earlier.pages and table.pages and (
-            "续" in title.text or table.pages[0] == earlier.pages[-1] + 1
-        ):
+        last = tables[next(reversed(tables))] if tables else None
+        if last is not None and _continues(last, table):
             # the title repeated on the next page ("…表（续）"): the same table goes on
-            earlier.rows.extend(table.rows)
-            earlier.pages = sorted(set(earlier.pages) | set(table.pages))
+            _append(last, table)
+            continue
+        earlier = tables.get(table.resource)
+        if earlier is not None and earlier.title == table.title and earlier.rows == _without_pages(table.rows, earlier):
+            warnings.append(Warning_(f"table {title.text!r} printed twice; kept the first",
+                                     doc.pages[title.page].number, title.number))
             continue
         if earlier is not None and not earlier.rows and table.rows:
             # the first was a contents-page line or an empty header: the printed table replaces it
             tables[table.resource] = table
             continue
         if earlier is not None:
-            warnings.append(
-                Warning_(f"a second table titled {title.text!r}; kept the first", doc.pages[title.page].number, title.number)
-            )
-            continue
+            # another table whose title means the same resource (按功能分类 / 按经济分类): kept apart
+            table.resource = _free_name(template.extra_name(title.text), tables)
+            warnings.append(Warning_(f"a second table for {earlier.resource}; published as {table.resource}",
+                                     doc.pages[title.page].number, title.text))
         tables[table.resource] = table
     return tables, warnings
+
+
+def _stem(title: str) -> str:
+    return re.sub(r"[(（]?续[)）]?$", "", template.norm(title))
+
+
+def _continues(earlier: Table, table: Table) -> bool:
+    """The same table going on: its title repeated (or marked 续) on the next page."""
+    if earlier.resource != table.resource and not earlier.resource.startswith("extra_"):
+        return False
+    if not (earlier.pages and table.pages) or table.pages[0] != earlier.pages[-1] + 1:
+        return "续" in table.title and _stem(table.title) == _stem(earlier.title)
+    same_number = not earlier.table_number or not table.table_number or earlier.table_number == table.table_number
+    return same_number and _stem(table.title) == _stem(earlier.title)
+
+
+def _append(earlier: Table, table: Table) -> None:
+    earlier.rows.extend(table.rows)
+    earlier.pages = sorted(set(earlier.pages) | set(table.pages))
+    if template.layout(earlier.resource).kind == "two_sided":
+        rows = [r for side in ("income", "expenditure") for r in earlier.rows if r.get("side") == side]
+        for side in ("income", "expenditure"):
+            for line, row in enumerate((r for r in rows if r["side"] == side), start=1):
+                row["line"] = line
+        earlier.rows = rows
+
+
+def _without_pages(rows: list[Row], earlier: Table) -> list[Row]:
+    pages = {r.get("source_page") for r in earlier.rows}
+    return [{**r, "source_page": next(iter(pages), None)} for r in rows] if len(pages) == 1 else rows
+
+
+def _free_name(name: str, taken: dict) -> str:
+    k, out = 2, name
+    while out in taken:
+        out, k = f"{name}_{k}", k + 1
+    return out
 
 
 def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
@@ -139,13 +225,20 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
             break
         if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0]):
             break
+        if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
+            break  # another table's header (a table printed without a title we know)
         segments.append(seg)
         previous = seg.columns or previous
-        if nxt and nxt.page == pi:
-            break
+        if (nxt and nxt.page == pi) or seg.note:
+            break  # a note closes the table: an empty table ends where it ends
         pi += 1
         top = 0
     return segments
+
+
+def _same_header(columns: list[Column], previous: list[Column]) -> bool:
+    """A repeated header: the fields it names are the ones the table started with."""
+    return {c.field for c in columns if c.field} <= {c.field for c in previous if c.field} | {"code", "name", "item"}
 
 
 def _starts_like_row(row: GridRow) -> bool:
@@ -187,6 +280,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
                         for c in header.columns if c.field and c.field.startswith(("value_", "text_"))]
         valuefields = {name for name, _ in table.fields if name.startswith("value_")}
         has_code = any(c.field == "code" for c in header.columns)
+        has_code = has_code or _bracketed_codes(rows)
         table.classification = has_code
         table.rows = (_classification_rows if has_code else _item_rows)(rows, valuefields, table, warnings)
         return table
@@ -292,9 +386,10 @@ def segments_with_fields(segments):
     """Re-match every segment's header cells as an extra table (all columns kept)."""
     out = []
     for seg in segments:
-        columns = [Column(c.left, c.right, c.own, c.ctx, None, c.label_mid) for c in seg.columns]
-        fields = template.match_columns("extra_", [(c.own, c.ctx) for c in columns])
-        for c, f in zip(columns, fields, strict=True):
+        columns = [Column(c.left, c.right, c.own, c.ctx, "", c.label_mid) for c in seg.columns]
+        kept = [c for c in columns if not is_line_number_column(c)]
+        fields = template.match_columns("extra_", [(c.own, c.ctx) for c in kept])
+        for c, f in zip(kept, fields, strict=True):
             c.field = f
         seg2 = type(seg)(seg.page, columns, seg.rows, seg.header_found, seg.unit, seg.note)
         out.append(seg2)
@@ -325,6 +420,22 @@ def _text(row: GridRow, columns: list[Column], name: str, sep: str = "") -> str:
 
 
 _GLUED = re.compile(r"^(\d{2,7})\s*(\D.*)$")
+_BRACKETED = re.compile(r"^\s*[\[【［〔]\s*(\d{3,7})\s*[\]】］〕]\s*(.*)$")
+
+
+def _bracketed_codes(rows) -> bool:
+    """Names printed as `[201]一般公共服务支出`: the codes are in the name column."""
+    names = [c for r, columns in rows for c, col in zip(r.cells, columns, strict=True)
+             if col.field in ("name", "item") and c]
+    return bool(names) and sum(1 for c in names if _BRACKETED.match(c)) >= len(names) / 2
+
+
+def _split_code(name: str, code_cells: list[str]) -> tuple[list[str], str]:
+    """A code printed inside the name cell (`201 一般…`, `[201]一般…`) moves to the code."""
+    m = _BRACKETED.match(name) or (None if any(code_cells) else _GLUED.match(name))
+    if m and not any(code_cells):
+        return [m.group(1)], m.group(2).strip()
+    return code_cells, name
 
 
 def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
@@ -336,17 +447,14 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
         if index_row(row):
             continue  # 栏次 1 2 3 … numbering the columns, not a row of the table
         code_cells = [c.replace(" ", "") for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
-        name = _text(row, columns, "name")
+        name = _text(row, columns, "name") or _text(row, columns, "item")
         stray = "".join(c for c in code_cells if c and not c.isdigit())
         if stray and set(stray) <= set("类款项"):  # the 类/款/项 sub-header printed on the total row's line
             code_cells, stray = [c if c.isdigit() else "" for c in code_cells], ""
         if stray:  # "合 计" printed across the code and name columns
             code_cells = [c if c.isdigit() else "" for c in code_cells]
             name = stray + name
-        m = _GLUED.match(name)
-        if m and not any(code_cells):
-            code_cells = [m.group(1)]
-            name = m.group(2)
+        code_cells, name = _split_code(name, code_cells)
         values = _values(row, columns, valuefields, table, warnings)
         project = _text(row, columns, "project_name")
         if not name and not any(code_cells) and all(v is None for v in values.values()):

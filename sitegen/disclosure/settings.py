@@ -1,0 +1,28 @@
+"""Layout thresholds of the PDF reading, declared once (as pdfplumber's table settings are).
+
+Distances are in PDF points (1/72 inch); ratios are fractions of a span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    rule_cover: float = 0.5
+    """A vertical rule drawn cell by cell is a column edge when its segments cover this share
+    of the body's height (one segment per cell leaves 1 pt gaps between rows)."""
+
+    title_scale: float = 1.2
+    """A line printed this much larger than the page's median word is a candidate title."""
+
+    contents_run: int = 3
+    """This many table titles printed one right under the other (no table between them) are
+    a list of contents, never tables."""
+
+    title_wrap_gap: float = 1.5
+    """A title's second line starts within this many line heights under its first line."""
+
+
+SETTINGS = LayoutSettings()
