@@ -365,10 +365,12 @@ def with_extra_fields(resource: Resource, x_fields: list[tuple[str, str]], text_
                     resource.classification, resource.per_row_page, resource.kind)
 
 
-def extra_resource(name: str, title: str, columns: list[tuple[str, str]], classification: bool) -> Resource:
+def extra_resource(name: str, title: str, columns: list[tuple[str, str]], classification: bool,
+                   two_sided: bool = False) -> Resource:
     """A printed table the contract has no resource for: codes where it has them, then
-    its columns as printed (`value_N` numbers, `text_N` text) with the printed headers as titles."""
-    head = FUNC if classification else (text("item", "项目", "label as published"),)
+    its columns as printed (`value_N` numbers, `text_N` text) with the printed headers as titles.
+    A two-sided table (收入 | 支出 side by side) gives each side's label its own row."""
+    head = SIDE_FIELDS if two_sided else FUNC if classification else (text("item", "项目", "label as published"),)
     fields = tuple(
         Field(col, "number", label or col, f"column {col.split('_')[1]} as printed", money=True)
         if col.startswith("value_") else text(col, label or col, f"text column {col.split('_')[1]} as printed")

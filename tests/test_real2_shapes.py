@@ -82,8 +82,9 @@ def test_column_number_rows_and_line_number_columns_are_dropped(real2):
     d = real2("renwu-14")
     total = next(t for t in d.tables.values() if t.table_number == "表1")
     assert not any("栏" in str(r.get("item", "")) for r in total.rows)
-    first = total.rows[0]
-    assert first["value_1"] == D("1668.14") and first["value_2"] == D("0.00")
+    assert total.rows[0]["value_1"] == D("1668.14")  # 一、一般公共预算财政拨款收入, not its 行次 1
+    spend = [r for r in total.rows if r["side"] == "expenditure"]
+    assert (spend[0]["item"], spend[0]["value_2"]) == ("一、一般公共服务支出", D("0.00"))  # 行次 27
     assert all(c.startswith("value_") or c == "item" for c in total.columns)
     assert sum(1 for c in total.columns if c.startswith("value_")) == 2
 
@@ -142,3 +143,34 @@ def test_next_table_number_label_ends_the_table(real2):
     assert (last["name"], last["total"], last["personnel"], last["public"]) == (
         "合计", D("9880.88"), D("7504.62"), D("2376.26"))
     assert not any("部门公开表" in w.message for w in d.warnings)
+
+
+def test_two_sided_with_several_amount_columns_keeps_numbers_whole(real2):
+    """renwu-20 (上海市中医文献馆) page 7, 财务收支预算总表: the 支出 side prints 合计 | 人员经费 |
+    公用经费 | 项目支出. `170,800` is 公用经费 of 一、社会保障和就业支出 — never code `170` + item `,800`;
+    each label keeps its amounts on its own side."""
+    d = real2("renwu-20")
+    t = _find(d, "2026年预算单位财务收支预算总表")
+    assert t.two_sided
+    spend = [r for r in t.rows if r["side"] == "expenditure"]
+    assert [r["item"] for r in spend] == ["一、社会保障和就业支出", "二、卫生健康支出", "三、住房保障支出", "支出总计"]
+    first = spend[0]
+    assert (first["value_2"], first["value_3"], first["value_4"], first["value_5"]) == (
+        D("4568181"), D("4397381"), D("170800"), None)
+    assert not any(r["code"] for r in t.rows)
+    income = [r for r in t.rows if r["side"] == "income"]
+    assert [(r["item"], r["value_1"]) for r in income if r["value_1"] is not None] == [
+        ("一、财政拨款收入", D("26935500")), ("1、一般公共预算", D("26935500")),
+        ("二、事业收入", D("57074300")), ("收入总计", D("84009800"))]
+
+
+def test_two_sided_final_accounts_keep_their_labels_apart(real2):
+    """renwu-14 (佛山 决算) page 5, 收入支出决算总表: 收入 and 支出 labels on one printed line are
+    two rows, not `一、一般公共预算财政拨款收入一、一般公共服务支出`."""
+    d = real2("renwu-14")
+    t = next(t for t in d.tables.values() if t.table_number == "表1")
+    assert t.two_sided
+    row = _row(t, side="income", item="一、一般公共预算财政拨款收入")
+    assert row["value_1"] == D("1668.14")
+    row = _row(t, side="expenditure", item="八、社会保障和就业支出")
+    assert row["value_2"] == D("76.23")

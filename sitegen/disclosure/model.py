@@ -40,6 +40,7 @@ class Table:
     x_fields: list[tuple[str, str]] = field(default_factory=list)  # printed columns the contract lacks: (x_slug, header)
     x_text: list[str] = field(default_factory=list)  # the x_ fields that hold text (项目简介), not amounts
     unprinted: list[str] = field(default_factory=list)  # contract value fields this table does not print
+    two_sided: bool = False  # extra tables: income | expenditure sides printed side by side
 
 @dataclass
 class Source:

@@ -24,5 +24,9 @@ class LayoutSettings:
     title_wrap_gap: float = 1.5
     """A title's second line starts within this many line heights under its first line."""
 
+    numeric_share: float = 0.6
+    """A column whose non-empty cells are at least this share of amounts holds amounts,
+    not labels (a two-sided table's extra amount columns)."""
+
 
 SETTINGS = LayoutSettings()

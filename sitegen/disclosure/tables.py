@@ -236,6 +236,19 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
     return segments
 
 
+def _numbers_are_no_labels(segments) -> None:
+    """A two-sided table's column whose cells are amounts is no side's label column, whatever
+    its header says (`人员经费` under 基本支出 next to 合计)."""
+    for seg in segments:
+        for k, col in enumerate(seg.columns):
+            if col.field != "item":
+                continue
+            cells = [r.cells[k] for r in seg.rows if k < len(r.cells) and r.cells[k].strip()]
+            numeric = sum(1 for c in cells if parse_number_or_none(c) is not None)
+            if cells and numeric >= SETTINGS.numeric_share * len(cells):
+                col.field = None
+
+
 def _same_header(columns: list[Column], previous: list[Column]) -> bool:
     """A repeated header: the fields it names are the ones the table started with."""
     return {c.field for c in columns if c.field} <= {c.field for c in previous if c.field} | {"code", "name", "item"}
@@ -260,6 +273,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     if header is None:
         warnings.append(Warning_("header not recognised; table left empty", segments[0].page, table.title))
         return table
+    if layout.kind == "two_sided":
+        _numbers_are_no_labels(segments)
     table.columns = [c.field for c in header.columns if c.field]
     rows: list[tuple[GridRow, list[Column]]] = [(r, s.columns) for s in segments for r in s.rows]
     if layout.kind == "items" and not any(c.field == "item" for c in header.columns):
@@ -282,7 +297,9 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         has_code = any(c.field == "code" for c in header.columns)
         has_code = has_code or _bracketed_codes(rows)
         table.classification = has_code
-        table.rows = (_classification_rows if has_code else _item_rows)(rows, valuefields, table, warnings)
+        table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
+        read = _classification_rows if has_code else _two_sided_rows if table.two_sided else _item_rows
+        table.rows = read(rows, valuefields, table, warnings)
         return table
     spec = BY_NAME[title.resource]
     valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields} - set(table.x_text)
@@ -419,7 +436,7 @@ def _text(row: GridRow, columns: list[Column], name: str, sep: str = "") -> str:
     return sep.join(c for c, col in zip(row.cells, columns, strict=True) if col.field == name and c)
 
 
-_GLUED = re.compile(r"^(\d{2,7})\s*(\D.*)$")
+_GLUED = re.compile(r"^(\d{2,7})\s*([^\d.,，\s%].*)$")  # never `367.54` → `367` + `.54`
 _BRACKETED = re.compile(r"^\s*[\[【［〔]\s*(\d{3,7})\s*[\]】］〕]\s*(.*)$")
 
 
@@ -506,7 +523,7 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
     return out
 
 
-_SIDE_CODE = re.compile(r"^(\d{3})\s*(\S.*)$")
+_SIDE_CODE = re.compile(r"^(\d{3})\s*([^\d.,，\s%].*)$")  # never `170,800` → `170` + `,800`
 
 
 def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
@@ -534,7 +551,10 @@ def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
                 if m:
                     code, item = m.group(1), m.group(2)
             rec: Row = {"side": side, "line": len(sides[side]) + 1, "code": code, "item": item}
-            for name in [f.name for f in BY_NAME[table.resource].value_fields] + [n for n, _ in table.x_fields]:
+            names = ([f.name for f in BY_NAME[table.resource].value_fields] + [n for n, _ in table.x_fields]
+                     if table.resource in BY_NAME
+                     else sorted(valuefields, key=lambda n: int(n.split("_")[1])))
+            for name in names:
                 rec[name] = values.get(name)
             rec["source_page"] = row.page
             sides[side].append(rec)

@@ -211,7 +211,7 @@ def assemble(disclosure: Disclosure, unit_id: str, meta: dict | None = None) -> 
     meta = meta or {}
     files: dict[str, bytes] = {}
     resources = []
-    extras = [extra_resource(t.resource, t.title, t.fields, t.classification)
+    extras = [extra_resource(t.resource, t.title, t.fields, t.classification, t.two_sided)
               for t in disclosure.tables.values() if t.resource not in BY_NAME]
     for res in [*table_resources(disclosure.kind), *RECORD_RESOURCES, *extras]:
         table = disclosure.tables.get(res.name)
