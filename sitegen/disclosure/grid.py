@@ -66,6 +66,8 @@ class Segment:
     header_found: bool = False
     unit: str | None = None
     note: str = ""
+    columns_from: str = ""
+    rows_from: str = ""
 
 
 def is_number(text: str) -> bool:
@@ -278,10 +280,10 @@ def group_rows(
     columns: list[Column],
     anchor_fields: set[str],
     every_line: bool,
-) -> list[list[Word]]:
-    """Cluster body words into printed rows."""
+) -> tuple[list[list[Word]], str]:
+    """Cluster body words into printed rows; say how they were found."""
     if not lines:
-        return []
+        return [], ""
     top = min(w.top for line in lines for w in line)
     bottom = max(w.bottom for line in lines for w in line)
     x0 = max(columns[0].left, min(w.x0 for line in lines for w in line))
@@ -296,9 +298,9 @@ def group_rows(
         for line in lines:
             for w in line:
                 bands.setdefault(bisect.bisect(ys, w.ymid), []).append(w)
-        return [bands[k] for k in sorted(bands)]
+        return [bands[k] for k in sorted(bands)], "horizontal rules"
     if every_line:
-        return [list(line) for line in lines]
+        return [list(line) for line in lines], "text lines"
     anchors: list[int] = []
     for i, line in enumerate(lines):
         for w in line:
@@ -307,13 +309,13 @@ def group_rows(
                 anchors.append(i)
                 break
     if not anchors:
-        return [list(line) for line in lines]
+        return [list(line) for line in lines], "text lines"
     rows: dict[int, list[Word]] = {a: [] for a in anchors}
     mids = [sum(w.ymid for w in line) / len(line) for line in lines]
     for i, line in enumerate(lines):
         nearest = min(anchors, key=lambda a: (abs(mids[a] - mids[i]), a))
         rows[nearest].extend(line)
-    return [rows[a] for a in anchors]
+    return [rows[a] for a in anchors], "text lines joined to the nearest line with a code or amount"
 
 
 def row_cells(words: list[Word], columns: list[Column]) -> list[str]:
@@ -410,6 +412,7 @@ def read_segment(
         vx = body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
     if header:
         seg.columns = build_columns(header, vx, rules, [w for line in body for w in line])
+        seg.columns_from = "vertical rules" if len(vx) >= 3 else "header positions and gutters between body words"
         kept = [c for c in seg.columns if not is_line_number_column(c)]
         for c in seg.columns:
             c.field = ""  # 行次 / 栏次 columns: printed line numbers, not data
@@ -420,7 +423,8 @@ def read_segment(
         if previous is None:
             return seg
         seg.columns = previous
-    for words in group_rows(body, rules, seg.columns, anchor_fields, every_line):
+    grouped, seg.rows_from = group_rows(body, rules, seg.columns, anchor_fields, every_line)
+    for words in grouped:
         cells = row_cells(words, seg.columns)
         if any(cells) and not is_index_row(sorted(words, key=lambda w: w.x0)):
             seg.rows.append(GridRow(cells, page_number, min(w.top for w in words)))

@@ -24,6 +24,31 @@ class Warning_:
 
 
 @dataclass
+class Reading:
+    """How one table was read, published per resource in datapackage.json."""
+
+    columns: str = ""  # "vertical rules", "header positions", "tabs", "arithmetic", …
+    rows: str = ""  # "horizontal rules", "text lines", "lines anchored by codes and amounts"
+    header: list[str] = field(default_factory=list)  # printed header label → field
+    rows_read: int = 0
+    failed_rows: list[dict] = field(default_factory=list)  # {"page", "text", "reason"}
+    identities_checked: int = 0
+    identities_holding: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def descriptor(self) -> dict:
+        return {
+            "columns": self.columns,
+            "rows": self.rows,
+            "header": self.header,
+            "rows_read": self.rows_read,
+            "failed_rows": self.failed_rows,
+            "identities": {"checked": self.identities_checked, "holding": self.identities_holding},
+            "warnings": self.warnings,
+        }
+
+
+@dataclass
 class Table:
     """One printed table mapped onto a contract resource."""
 
@@ -41,6 +66,7 @@ class Table:
     x_text: list[str] = field(default_factory=list)  # the x_ fields that hold text (项目简介), not amounts
     unprinted: list[str] = field(default_factory=list)  # contract value fields this table does not print
     two_sided: bool = False  # extra tables: income | expenditure sides printed side by side
+    reading: Reading | None = None  # how it was read; filled by the front end and `reading.finish`
 
 @dataclass
 class Source:

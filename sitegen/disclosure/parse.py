@@ -11,6 +11,7 @@ from .identity import identify
 from .model import Disclosure, ParseError, Source, Table, Warning_
 from .narrative import clean_lines, narrative_changes, part, unit_facts
 from .performance import read_performance
+from .reading import finish
 from .tables import read_tables
 from .text_performance import read_text_performance
 from .text_tables import read_text_tables
@@ -77,6 +78,7 @@ def parse_document(doc: Document) -> Disclosure:
         warnings = []
         said = narrative_changes(clean_lines(doc), {}, [])
         tables = read_text_tables(doc, said, warnings)
+    finish(tables, warnings)
     disclosure.warnings.extend(warnings)
     if not tables and not _is_narrative(doc, name):
         raise ParseError(f"{doc.path}: no budget table found (is this a 预算/决算公开 document?)")

@@ -28,5 +28,9 @@ class LayoutSettings:
     """A column whose non-empty cells are at least this share of amounts holds amounts,
     not labels (a two-sided table's extra amount columns)."""
 
+    max_label_chars: int = 60
+    """No subject, item or project name printed in a budget table is longer: a longer label
+    with no amount is several rows glued together (a text export that lost the row breaks)."""
+
 
 SETTINGS = LayoutSettings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,7 @@ from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
 from . import template
 from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
-from .model import Row, Table, Warning_
+from .model import Reading, Row, Table, Warning_
 from .numbers import parse_amount
 from .settings import SETTINGS
 from .sideways import index_row, read_sideways
@@ -276,6 +277,11 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     if layout.kind == "two_sided":
         _numbers_are_no_labels(segments)
     table.columns = [c.field for c in header.columns if c.field]
+    table.reading = Reading(
+        columns="; ".join(dict.fromkeys(s.columns_from for s in segments if s.columns_from)),
+        rows="; ".join(dict.fromkeys(s.rows_from for s in segments if s.rows_from)),
+        header=[f"{(c.ctx + ' ' + c.own).strip()} → {c.field or '-'}" for c in header.columns],
+    )
     rows: list[tuple[GridRow, list[Column]]] = [(r, s.columns) for s in segments for r in s.rows]
     if layout.kind == "items" and not any(c.field == "item" for c in header.columns):
         return read_sideways(table, header.columns, rows, warnings, parse_number_or_none)
@@ -408,8 +414,7 @@ def segments_with_fields(segments):
         fields = template.match_columns("extra_", [(c.own, c.ctx) for c in kept])
         for c, f in zip(kept, fields, strict=True):
             c.field = f
-        seg2 = type(seg)(seg.page, columns, seg.rows, seg.header_found, seg.unit, seg.note)
-        out.append(seg2)
+        out.append(dataclasses.replace(seg, columns=columns))
     return out
 
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..contract import BY_NAME
 from ..extract.document import Document
 from . import template
-from .model import Row, Table, Warning_
+from .model import Reading, Row, Table, Warning_
 from .narrative import squeeze
 from .numbers import NotAnAmount, is_amount, looks_numeric, parse_amount
 from .placement import TextRow, solve
@@ -254,6 +254,9 @@ def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning
             table.rows = _items(body, resource, tables, warnings, table)
         else:
             table.rows = _classified(raws, resource, tables, narrative, warnings, table)
+        tabbed = any("\t" in line for line in lines[start:end])
+        table.reading = Reading(columns="tab stops" if tabbed else "the template's arithmetic (placement.py)",
+                                rows="text lines")
         tables[resource] = table
     projects = tables.get("general_project_expenditure")
     if projects is not None:  # now that 表2/3/5 are read, their names split 表7's run-together text

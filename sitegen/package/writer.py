@@ -108,6 +108,8 @@ def resource_descriptor(resource: Resource, table: Table | None, data: bytes) ->
         del desc["unit"]
     if table is None and resource.table is not None:
         desc["description"] = "本文件未印出此表 (table not printed in the source document)"
+    if table is not None and table.reading is not None:
+        desc["reading"] = table.reading.descriptor()
     return desc
 
 
