@@ -181,10 +181,44 @@ def _gutter(a: float, b: float, body: list[Word]) -> float:
     return (xs[start] + xs[end]) / 2
 
 
+def _band_cuts(spans: list[tuple[float, float]], body: list[Word]) -> list[float]:
+    """Cuts between header cells from the body's own columns: between two header cells, each
+    run of body words belongs to the cell whose centre is nearer (centred headers over
+    right-aligned amounts), or to the cell it runs into; the cut goes between the two."""
+    groups = _clusters(list(body))
+    bands = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in groups]
+    amounts = [all(is_number(w.text) for w in g) for g in groups]
+    cuts: list[float] = []
+    for k in range(len(spans) - 1):
+        lo, hi = spans[k][1], spans[k + 1][0]
+        mid_l, mid_r = (spans[k][0] + lo) / 2, (hi + spans[k + 1][1]) / 2
+        left: list[float] = []
+        right: list[float] = []
+        near = [n for n, (a, b) in enumerate(bands) if not (b <= lo - 0.5 or a >= hi + 0.5)]
+        if any(not amounts[n] for n in near if lo - 0.5 <= bands[n][0] and bands[n][1] <= hi + 0.5):
+            cuts.append(_gutter(lo, hi, list(body)))  # text between the labels: left-aligned, gutters know
+            continue
+        for a, b in (bands[n] for n in near):
+            if a < lo - 0.5 and b > hi + 0.5:
+                continue  # across both header cells
+            if a < lo - 0.5 or (b <= hi + 0.5 and abs((a + b) / 2 - mid_l) <= abs((a + b) / 2 - mid_r)):
+                left.append(b)
+            else:
+                right.append(a)
+        if not left and not right:  # nothing printed between them: centred labels, equal halves
+            cuts.append((mid_l + mid_r) / 2)
+            continue
+        end, start = max(left, default=lo), min(right, default=hi)
+        cuts.append((end + start) / 2 if end < start else _gutter(lo, hi, list(body)))
+    return cuts
+
+
 def build_columns(
-    header: list[Word], vrules_x: list[float], rules: list[Rule], body: list[Word] = ()
+    header: list[Word], vrules_x: list[float], rules: list[Rule], body: list[Word] = (), cut: str = "gutter"
 ) -> list[Column]:
-    """Leaf columns with their own labels and their parents' labels."""
+    """Leaf columns with their own labels and their parents' labels. Without rules, the cuts
+    between header cells come from gutters next to the left cell's words (`cut="gutter"`) or
+    from the body's own columns (`cut="bands"`)."""
     # A parent cell has several leaf cells under it, or (centred over cells whose labels
     # sit lower, in unruled tables) nothing directly under it while it sits in the
     # header's upper half: leaf labels are centred vertically in the header.
@@ -196,7 +230,8 @@ def build_columns(
         w = header[i]
         below = [v for k, v in enumerate(header)
                  if k not in spanning and v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
-        if len(_clusters(below)) >= 2 or (not below and w.bottom < header_mid and len(vrules_x) < 3):
+        upper = w.bottom < header_mid and len(vrules_x) < 3
+        if len(_clusters(below)) >= 2 or (upper and (not below or cut == "bands+stacked")):
             spanning.add(i)
     if len(vrules_x) >= 3:
         columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3]
@@ -219,7 +254,8 @@ def build_columns(
             return []
         spans = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in groups]
         columns = []
-        cuts = [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)]
+        cuts = (_band_cuts(spans, list(body)) if cut.startswith("bands")
+                else [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)])
         edges = [-1e9, *cuts, 1e9]
         columns = [Column(edges[k], edges[k + 1], label_mid=(a + b) / 2) for k, (a, b) in enumerate(spans)]
     own: list[list[Word]] = [[] for _ in columns]
@@ -342,8 +378,13 @@ def read_segment(
     anchor_fields: set[str],
     every_line: bool,
     lone_total: bool = True,
+    score=None,  # callable(fields, rows of cells) -> how well the template's identities hold
 ) -> Segment:
-    """Split a region's lines into meta, header, body and note, then rebuild the grid."""
+    """Split a region's lines into meta, header, body and note, then rebuild the grid.
+
+    Without vertical rules the columns can be cut two ways (gutters next to the header's
+    words, or the body's own columns); when the two readings differ, the template's
+    identities choose; on a tie, geometry does: the body's own columns first, then gutters."""
     seg = Segment(page=page_number)
     header: list[Word] = []
     body: list[list[Word]] = []
@@ -410,22 +451,54 @@ def read_segment(
     if not body and header:
         header_bottom = max(w.bottom for w in header)
         vx = body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
-    if header:
-        seg.columns = build_columns(header, vx, rules, [w for line in body for w in line])
-        seg.columns_from = "vertical rules" if len(vx) >= 3 else "header positions and gutters between body words"
-        kept = [c for c in seg.columns if not is_line_number_column(c)]
-        for c in seg.columns:
-            c.field = ""  # 行次 / 栏次 columns: printed line numbers, not data
-        for c, f in zip(kept, match([(c.own, c.ctx) for c in kept]), strict=True):
-            c.field = f
-        seg.header_found = any(c.field for c in seg.columns)
-    if not seg.header_found:
-        if previous is None:
-            return seg
-        seg.columns = previous
-    grouped, seg.rows_from = group_rows(body, rules, seg.columns, anchor_fields, every_line)
-    for words in grouped:
-        cells = row_cells(words, seg.columns)
-        if any(cells) and not is_index_row(sorted(words, key=lambda w: w.x0)):
-            seg.rows.append(GridRow(cells, page_number, min(w.top for w in words)))
+    body_words = [w for line in body for w in line]
+    readings = [("vertical rules" if len(vx) >= 3 else "header positions and gutters between body words", "gutter")]
+    if header and len(vx) < 3 and score is not None:
+        readings.append(("header positions and the body's own columns", "bands"))
+        readings.append(("header positions (upper cells spanning) and the body's own columns", "bands+stacked"))
+    candidates = []
+    for how, cut in readings:
+        columns = _fielded(build_columns(header, vx, rules, body_words, cut), match) if header else []
+        found = any(c.field for c in columns)
+        columns = columns if found else (previous or [])
+        rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
+        candidates.append((how, columns, found, rows, rows_from))
+    if len(candidates) > 1 and any(_cells_of(c[3]) != _cells_of(candidates[0][3]) for c in candidates):
+        scores = [score([c.field for c in cand[1]], [r.cells for r in cand[3]]) for cand in candidates]
+        prefer = {0: 1, 1: 2, 2: 0}  # on a tie: the body's own columns, then gutters, then spanning cells
+        best = max(range(len(candidates)), key=lambda k: (scores[k], prefer[k]))
+        how, columns, found, rows, rows_from = candidates[best]
+        how += f"; the identities chose it over {len(candidates) - 1} other readings (scores {scores})"
+    else:
+        how, columns, found, rows, rows_from = candidates[0]
+    if not found and previous is None:
+        return seg
+    seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
+    seg.columns_from = how if found else ""
     return seg
+
+
+def _cells_of(rows: list[GridRow]) -> list[list[str]]:
+    return [r.cells for r in rows]
+
+
+def _fielded(columns: list[Column], match) -> list[Column]:
+    """Header cells mapped onto fields; 行次 / 栏次 columns (printed line numbers) get none."""
+    kept = [c for c in columns if not is_line_number_column(c)]
+    for c in columns:
+        c.field = ""
+    for c, f in zip(kept, match([(c.own, c.ctx) for c in kept]), strict=True):
+        c.field = f
+    return columns
+
+
+def _grid_rows(page_number, body, rules, columns, anchor_fields, every_line) -> tuple[list[GridRow], str]:
+    if not columns:
+        return [], ""
+    grouped, rows_from = group_rows(body, rules, columns, anchor_fields, every_line)
+    rows = []
+    for words in grouped:
+        cells = row_cells(words, columns)
+        if any(cells) and not is_index_row(sorted(words, key=lambda w: w.x0)):
+            rows.append(GridRow(cells, page_number, min(w.top for w in words)))
+    return rows, rows_from

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from ..contract import BY_NAME
 from ..extract.document import Document
@@ -31,6 +32,7 @@ class Title:
     resource: str
     text: str
     number: str
+    carry: tuple[str, str] = ("", "")  # 类/款 of the table it continues: 款/项 printed alone after a break
 
 
 def _looks_like_title(text: str, height: float, median: float) -> bool:
@@ -131,10 +133,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
     warnings: list[Warning_] = []
     for ti, title in enumerate(titles):
         nxt = titles[ti + 1] if ti + 1 < len(titles) else None
+        last = tables[next(reversed(tables))] if tables else None
+        if last is not None and _stem(template._TITLE_PREFIX.sub("", title.text)) == _stem(last.title):
+            title.carry = _last_codes(last)
         segments = _read_segments(doc, title, nxt)
         if segments and not segments[0].header_found and not title.resource.startswith("extra_"):
             # the header names no column the contract knows: keep the table as printed
-            title = Title(title.page, title.top, title.bottom, template.extra_name(title.text), title.text, title.number)
+            title = Title(title.page, title.top, title.bottom, template.extra_name(title.text), title.text, title.number,
+                          title.carry)
             warnings.append(Warning_("header has no contract column; published as an extra table",
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
@@ -160,6 +166,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                                      doc.pages[title.page].number, title.text))
         tables[table.resource] = table
     return tables, warnings
+
+
+def _last_codes(table: Table) -> tuple[str, str]:
+    """The 类 and 款 in force at the end of a table (for its continuation after a break)."""
+    coded = [r for r in table.rows if r.get("code")]
+    if not coded:
+        return "", ""
+    return str(coded[-1].get("class_code") or ""), str(coded[-1].get("section_code") or "")
 
 
 def _stem(title: str) -> str:
@@ -220,7 +234,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
             break
         seg = read_segment(
             page.number, lines, page.rules, template.TOTAL_LABEL, previous, match, anchors, every_line,
-            lone_total=layout.kind != "items",
+            lone_total=layout.kind != "items", score=identity_score(title.resource),
         )
         if pi != title.page and not seg.rows:
             break
@@ -235,6 +249,31 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         pi += 1
         top = 0
     return segments
+
+
+def identity_score(resource: str):
+    """How well a reading of a table's rows keeps the template's row sums: each holding sum
+    counts one, each failing sum and each cell that is not one number costs one."""
+    sums = template.ROW_SUMS.get(resource, [])
+
+    def score(fields: list[str | None], rows: list[list[str]]) -> int:
+        points = 0
+        for cells in rows:
+            values: dict[str, Decimal | None] = {}
+            for field, cell in zip(fields, cells, strict=False):
+                if not field or not cell.strip() or field in ("code", "name", "item", "project_name"):
+                    continue
+                value = parse_number_or_none(cell)
+                points -= value is None
+                values[field] = value
+            for total, parts in sums:
+                if values.get(total) is None or all(values.get(p) is None for p in parts):
+                    continue
+                held = abs(values[total] - sum((values.get(p) or Decimal(0) for p in parts), Decimal(0)))
+                points += 1 if held <= Decimal("0.011") else -1
+        return points
+
+    return score
 
 
 def _numbers_are_no_labels(segments) -> None:
@@ -257,7 +296,8 @@ def _same_header(columns: list[Column], previous: list[Column]) -> bool:
 
 def _starts_like_row(row: GridRow) -> bool:
     first = next((c for c in row.cells if c), "")
-    return bool(re.match(r"^\d{3}", first)) or bool(template.TOTAL_LABEL.match(first))
+    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`)
+    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
 
 
 def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
@@ -304,7 +344,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         has_code = has_code or _bracketed_codes(rows)
         table.classification = has_code
         table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
-        read = _classification_rows if has_code else _two_sided_rows if table.two_sided else _item_rows
+        read = (partial(_classification_rows, carry=title.carry) if has_code
+                else _two_sided_rows if table.two_sided else _item_rows)
         table.rows = read(rows, valuefields, table, warnings)
         return table
     spec = BY_NAME[title.resource]
@@ -314,7 +355,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         table.columns = ["code", "name", "total", "personnel", "public"]
         table.rows = _side_by_side_lists(rows, table, warnings)
         return table
-    convert = {"classification": _classification_rows, "two_sided": _two_sided_rows, "items": _item_rows}
+    convert = {"classification": partial(_classification_rows, carry=title.carry), "two_sided": _two_sided_rows,
+               "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
 
@@ -460,9 +502,9 @@ def _split_code(name: str, code_cells: list[str]) -> tuple[list[str], str]:
     return code_cells, name
 
 
-def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
+def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "")) -> list[Row]:
     out: list[Row] = []
-    last_class = last_section = ""
+    last_class, last_section = carry
     last_item: tuple[str, str, str] | None = None
     last_name = ""
     for row, columns in rows:
