@@ -283,13 +283,14 @@ def render(layout: Layout, path: Path) -> None:
     page.text(0, page.width, page.height - 120, f"{unit}{year}年部门预算公开", "center", 20)
     c.showPage()
     rows = [_cells(layout, r) for r in ordered_rows(layout)]
-    for start in range(0, max(len(rows), 1), layout.rows_per_page):
+    per_page = min(layout.rows_per_page, int((page.height - 200) / page.row_h))  # rows that fit on the page
+    for start in range(0, max(len(rows), 1), per_page):
         page = _Page(c, layout, columns)
         first = start == 0
         if first or layout.repeat_header:
             _title(page, layout, unit, year, cont=not first)
             _header(page, layout)
-        for cells in rows[start:start + layout.rows_per_page]:
+        for cells in rows[start:start + per_page]:
             _body_row(page, layout, cells)
         if layout.rules == "horizontal":
             page.hline(page.y)
