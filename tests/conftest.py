@@ -107,17 +107,21 @@ def real_parsed():
 REAL2 = FIXTURES / "real2"
 
 
-@pytest.fixture(scope="session")
-def real2():
-    """Parse each real PDF of tests/fixtures/real2 once per session."""
+_PARSED: dict[Path, object] = {}
+
+
+def parse_once(path: Path):
+    """Parse a real PDF once per test session (the real2 shapes and the inventory share them)."""
     from sitegen.disclosure import parse_document
     from sitegen.extract import read_document
 
-    cache: dict[str, object] = {}
+    path = Path(path).resolve()
+    if path not in _PARSED:
+        _PARSED[path] = parse_document(read_document(path))
+    return _PARSED[path]
 
-    def get(name: str):
-        if name not in cache:
-            cache[name] = parse_document(read_document(REAL2 / f"{name}.pdf"))
-        return cache[name]
 
-    return get
+@pytest.fixture(scope="session")
+def real2():
+    """Parse each real PDF of tests/fixtures/real2 once per session."""
+    return lambda name: parse_once(REAL2 / f"{name}.pdf")

@@ -234,7 +234,8 @@ def build_columns(
         if len(_clusters(below)) >= 2 or (upper and (not below or cut == "bands+stacked")):
             spanning.add(i)
     if len(vrules_x) >= 3:
-        columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3]
+        columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3
+                   and any(a <= w.xmid < b for w in [*header, *body])]  # not the gap of a double border
         # a header word whose ruled cell covers several columns is a parent of all of them
         for i, w in enumerate(header):
             lefts = [r.x0 for r in rules if r.orientation == "v" and r.top <= w.ymid <= r.bottom and r.x0 <= w.xmid]

@@ -483,7 +483,8 @@ def _text(row: GridRow, columns: list[Column], name: str, sep: str = "") -> str:
     return sep.join(c for c, col in zip(row.cells, columns, strict=True) if col.field == name and c)
 
 
-_GLUED = re.compile(r"^(\d{2,7})\s*([^\d.,，\s%].*)$")  # never `367.54` → `367` + `.54`
+# `201 一般…`, `2010801-行政运行`; never `367.54` → `367` + `.54`
+_GLUED = re.compile(r"^(\d{2,7})\s*(?:[-－—]\s*)?([^\d.,，\s%\-－—].*)$")
 _BRACKETED = re.compile(r"^\s*[\[【［〔]\s*(\d{3,7})\s*[\]】］〕]\s*(.*)$")
 
 
