@@ -18,12 +18,10 @@ from sitegen.extract import read_document
 from sitegen.package.schemas import BY_NAME
 
 SEEDS = range(120)
-# Known failures, kept honest rather than hidden. Both are layouts whose first page cannot
-# tell two part columns apart and whose next page (no repeated header) reuses that reading.
+# Known failures, kept honest rather than hidden.
 XFAIL = {
     24: "left-aligned amounts under a spanning header, no rules: 人员/公用 columns undecided on the page "
-        "that sets the columns (every row there has one part), wrong on the next page",
-    102: "类/款/项 printed alone, no rules, 40 rows on a page: a lone 类 code lands outside its column",
+        "that sets the columns (every row there has one part), wrong on the next page (no repeated header)",
 }
 
 

@@ -9,27 +9,26 @@ lines anchored by numbers and codes.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
 from dataclasses import field as dc_field
 
 from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
+from . import vocabulary
 from .settings import SETTINGS
 
 NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$", re.ASCII)
 CODE = re.compile(r"^\d{3,7}$")
-_INDEX_TOKEN = re.compile(r"^(※|\*+|\d{1,2}|[A-Z])$")
-_INDEX_LABEL = re.compile(r"^(栏\s*次|行\s*次|栏\s*号)$")
-_INDEX_WORD = re.compile(r"(栏\s*次|行\s*次|栏\s*号)")
-_FOOTER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[-—–\s]*$")
-_META = re.compile(
-    r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*(公开)?表\s*[0-9一二三四五六七八九十]+\s*$|^\s*公开\d+表\s*$"
-    r"|部门名称|单位名称|^\s*部门\s*[:：])"
-)
-_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
-_NEXT_TABLE_NO = re.compile(r"^(部门公开|单位公开|公开|预算|附)?(表[0-9一二三四五六七八九十]+|[0-9]{1,2}表)$")
-_NOTE = re.compile(r"^\s*(备注|注)?\s*[:：]")
+_INDEX_TOKEN = vocabulary.LINE_NUMBER_TOKEN
+_ENUMERATED = vocabulary.ENUMERATED_LABEL
+_INDEX_WORD = vocabulary.LINE_NUMBER_LABEL
+_FOOTER = vocabulary.PAGE_NUMBER
+_META = vocabulary.TABLE_META
+_UNIT = vocabulary.MONEY_UNIT
+_NEXT_TABLE_NO = vocabulary.TABLE_NUMBER
+_NOTE = vocabulary.NOTE
 
 
 @dataclass
@@ -44,8 +43,8 @@ class Column:
 
     @property
     def mid(self) -> float:
-        if self.left < -1e8 or self.right > 1e8:
-            return self.label_mid if self.label_mid is not None else (self.right if self.left < -1e8 else self.left)
+        if math.isinf(self.left) or math.isinf(self.right):
+            return self.label_mid if self.label_mid is not None else (self.right if math.isinf(self.left) else self.left)
         return (self.left + self.right) / 2
 
 
@@ -79,7 +78,7 @@ def line_text(line: list[Word]) -> str:
 
 
 def is_footer(line: list[Word], page_height: float) -> bool:
-    return bool(_FOOTER.match(line_text(line))) and line[0].top > page_height * 0.85
+    return bool(_FOOTER.match(line_text(line))) and line[0].top > page_height * SETTINGS.footer_zone
 
 
 def is_index_row(line: list[Word]) -> bool:
@@ -97,7 +96,7 @@ def is_index_row(line: list[Word]) -> bool:
 
 def is_line_number_column(column: Column) -> bool:
     """A 行次 column: the printed line number of each row."""
-    return bool(_INDEX_LABEL.match(column.own.replace(" ", "")))
+    return bool(_INDEX_WORD.fullmatch(column.own.replace(" ", "")))
 
 
 def _is_year(line: list[Word], k: int) -> bool:
@@ -115,12 +114,14 @@ def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float, lo
         return False
     if any(is_number(w.text) and not _is_year(line, k) for k, w in enumerate(line)):
         return True
+    if any(_ENUMERATED.match(w.text) for w in line):
+        return True  # `一、…`, `22、其他支出`: enumerated labels are rows, on either side of a 收支 table
     first = line[0]
     if first.x0 > left_zone:
         return False
     if total_label.match(first.text):
         return lone_total and len(line) == 1  # a blank total row; "合计 因公出国费 …" is a header
-    return first.text.startswith(("一、", "1."))
+    return False
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -129,7 +130,7 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 
 def _clusters(words: list[Word], gap: float = 1.0) -> list[list[Word]]:
     out: list[list[Word]] = []
-    right = -1e9
+    right = -math.inf
     for w in sorted(words, key=lambda w: w.x0):
         if out and w.x0 <= right + gap:
             out[-1].append(w)
@@ -257,7 +258,7 @@ def build_columns(
         columns = []
         cuts = (_band_cuts(spans, list(body)) if cut.startswith("bands")
                 else [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)])
-        edges = [-1e9, *cuts, 1e9]
+        edges = [-math.inf, *cuts, math.inf]
         columns = [Column(edges[k], edges[k + 1], label_mid=(a + b) / 2) for k, (a, b) in enumerate(spans)]
     own: list[list[Word]] = [[] for _ in columns]
     ctx: list[list[Word]] = [[] for _ in columns]
@@ -297,7 +298,7 @@ def h_rule_cover(rules: list[Rule], top: float, bottom: float, x0: float, x1: fl
         by_y.setdefault(key, []).append((max(r.x0, x0), min(r.x1, x1)))
     cover: dict[float, float] = {}
     for y, spans in by_y.items():
-        total, end = 0.0, -1e9
+        total, end = 0.0, -math.inf
         for a, b in sorted(spans):
             if b <= a:
                 continue
@@ -327,7 +328,7 @@ def group_rows(
     x1 = min(columns[-1].right, max(w.x1 for line in lines for w in line))
     width = max(x1 - x0, 1)
     ys = _dedupe(
-        [y for y, covered in h_rule_cover(rules, top - 3, bottom + 3, x0, x1).items() if covered >= 0.5 * width]
+        [y for y, covered in h_rule_cover(rules, top - 3, bottom + 3, x0, x1).items() if covered >= SETTINGS.row_rule_cover * width]
     )
     inner = [y for y in ys if top + 1 < y < bottom - 1]
     if inner:
@@ -393,10 +394,10 @@ def read_segment(
     if lines:
         x0 = min(w.x0 for line in lines for w in line)
         x1 = max(w.x1 for line in lines for w in line)
-        left_zone = x0 + 0.3 * (x1 - x0)
+        left_zone = x0 + SETTINGS.label_zone * (x1 - x0)
     for line in lines:
         text = line_text(line)
-        if state == "body" and _NEXT_TABLE_NO.match(text.replace(" ", "")):
+        if state == "body" and _NEXT_TABLE_NO.match(text):
             break  # the next table's number label ("公开10表", "表 3") ends this one
         if state != "note" and _NOTE.match(text):
             state = "note"
@@ -423,8 +424,8 @@ def read_segment(
         first_top = min(w.top for w in body[0])
         span_x0 = min(w.x0 for w in header + body[0])
         span_x1 = max(w.x1 for w in header + body[0])
-        cover = h_rule_cover(rules, -1e9, first_top + 0.5, span_x0, span_x1)
-        hx = [y for y, covered in cover.items() if covered >= 0.6 * (span_x1 - span_x0)]
+        cover = h_rule_cover(rules, -math.inf, first_top + 0.5, span_x0, span_x1)
+        hx = [y for y, covered in cover.items() if covered >= SETTINGS.header_rule_cover * (span_x1 - span_x0)]
         header_lines = cluster_lines(header)
         if hx:
             cut = max(hx)
@@ -438,7 +439,7 @@ def read_segment(
                 below_top = min(w.top for w in (moved[0] if moved else body[0]))
                 gap_down = below_top - max(w.bottom for w in line)
                 gap_up = min(w.top for w in line) - max(w.bottom for w in above)
-                if gap_down < gap_up - 2:
+                if gap_down < gap_up - SETTINGS.wrap_gap_margin:
                     moved.insert(0, line)
                 else:
                     break

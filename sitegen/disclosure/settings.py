@@ -32,5 +32,24 @@ class LayoutSettings:
     """No subject, item or project name printed in a budget table is longer: a longer label
     with no amount is several rows glued together (a text export that lost the row breaks)."""
 
+    footer_zone: float = 0.85
+    """A page-number line is a footer only below this share of the page height."""
+
+    row_rule_cover: float = 0.5
+    """A horizontal rule separates body rows when it spans this share of the table's width
+    (grids drawn cell by cell join into one rule)."""
+
+    header_rule_cover: float = 0.6
+    """The rule under the header spans this share of the header's width; lines below it are
+    the first row's wrapped label, not header."""
+
+    label_zone: float = 0.3
+    """A line whose first word starts in this left share of the table is a row label (合计,
+    一、…) that can start the body."""
+
+    wrap_gap_margin: float = 2.0
+    """Without rules, a line belongs to the first row when it sits this many points closer
+    to that row than to the header line above it."""
+
 
 SETTINGS = LayoutSettings()

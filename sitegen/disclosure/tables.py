@@ -11,17 +11,15 @@ from functools import partial
 from ..contract import BY_NAME
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
-from . import template
+from . import template, vocabulary
 from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
 from .model import Reading, Row, Table, Warning_
 from .numbers import parse_amount
 from .settings import SETTINGS
 from .sideways import index_row, read_sideways
 
-_TABLE_NO_LINE = re.compile(
-    r"^\s*(部门公开|单位公开|公开|预算|附)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
-_TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]+表)$")
-_HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
+_TABLE_NO_LINE = vocabulary.TABLE_NUMBER
+_HEADING = vocabulary.PART_HEADING
 
 
 @dataclass
@@ -40,7 +38,7 @@ def _looks_like_title(text: str, height: float, median: float) -> bool:
     t = template.strip_qualifier(template.norm(text))
     return (t.endswith("表") and 4 <= len(t) <= 40 and height >= 1.2 * median
             and not re.search(r"[。，,；]", t) and not template._NUMBERED.match(t)
-            and not _HEADING.match(t) and "为空" not in t and not _TABLE_NO.match(t)
+            and not _HEADING.match(t) and "为空" not in t and not _TABLE_NO_LINE.match(t)
             and "绩效目标" not in t)  # performance target tables have their own reader
 
 
@@ -69,7 +67,7 @@ def find_titles(doc: Document) -> list[Title]:
     return [t for k, (t, _, _) in enumerate(found) if k not in listed and t.page not in contents_pages]
 
 
-_CONTENTS = re.compile(r"^(目录|目次)$")
+_CONTENTS = vocabulary.CONTENTS
 
 
 def _title_at(lines: list[list], li: int, text: str, median: float) -> tuple[Title | None, int]:
@@ -483,9 +481,8 @@ def _text(row: GridRow, columns: list[Column], name: str, sep: str = "") -> str:
     return sep.join(c for c, col in zip(row.cells, columns, strict=True) if col.field == name and c)
 
 
-# `201 一般…`, `2010801-行政运行`; never `367.54` → `367` + `.54`
-_GLUED = re.compile(r"^(\d{2,7})\s*(?:[-－—]\s*)?([^\d.,，\s%\-－—].*)$")
-_BRACKETED = re.compile(r"^\s*[\[【［〔]\s*(\d{3,7})\s*[\]】］〕]\s*(.*)$")
+_GLUED = vocabulary.GLUED_CODE
+_BRACKETED = vocabulary.BRACKETED_CODE
 
 
 def _bracketed_codes(rows) -> bool:
@@ -571,7 +568,7 @@ def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "
     return out
 
 
-_SIDE_CODE = re.compile(r"^(\d{3})\s*([^\d.,，\s%].*)$")  # never `170,800` → `170` + `,800`
+_SIDE_CODE = vocabulary.SIDE_CODE
 
 
 def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
