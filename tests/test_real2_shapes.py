@@ -174,3 +174,16 @@ def test_two_sided_final_accounts_keep_their_labels_apart(real2):
     assert row["value_1"] == D("1668.14")
     row = _row(t, side="expenditure", item="八、社会保障和就业支出")
     assert row["value_2"] == D("76.23")
+
+
+def test_unit_codes_are_not_classification_codes(real2):
+    """renwu-13 (西安) page 34, 表10 专项业务经费支出表: the 单位编码 column prints unit codes `201`
+    and `201001`, not 类/款/项 codes — no 类 = Σ款 over them; rows keep their amounts."""
+    d = real2("renwu-13")
+    t = next(t for t in d.tables.values() if t.table_number == "表10")
+    assert not t.classification and "code" not in t.columns
+    assert [(r["item"], r["value_1"]) for r in t.rows[:4]] == [
+        ("合计", D("235421600.00")), ("中共西安市委宣传部", D("235421600.00")),
+        ("中共西安市委宣传部", D("234621600.00")), ("专用项目", D("234621600.00"))]
+    unit_codes = [c for c, _ in t.fields if c.startswith("text_") and any(r.get(c) == "201001" for r in t.rows)]
+    assert unit_codes

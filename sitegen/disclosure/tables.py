@@ -335,6 +335,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         warnings.append(Warning_(f"unknown column {header.columns[k].own!r} (empty) ignored", header.page, table.title))
     if layout.kind == "extra":
         _type_extra_columns(segments, rows)
+        table.columns = [c.field for c in header.columns if c.field]
         table.fields = [(c.field, (c.ctx + " " + c.own).strip() if c.ctx else c.own)
                         for c in header.columns if c.field and c.field.startswith(("value_", "text_"))]
         valuefields = {name for name, _ in table.fields if name.startswith("value_")}
@@ -426,6 +427,7 @@ def _side_by_side_lists(rows, table: Table, warnings: list[Warning_]) -> list[Ro
 def _type_extra_columns(segments, rows) -> None:
     """An extra table's columns are typed by what they hold: codes, text, or numbers."""
     columns = segments[0].columns
+    _codes_that_are_no_classification(columns, rows)
     for k, col in enumerate(columns):
         if not (col.field or "").startswith("value_"):
             continue
@@ -443,6 +445,19 @@ def _type_extra_columns(segments, rows) -> None:
     for seg in segments[1:]:
         for c, first in zip(seg.columns, columns, strict=False):
             c.field = first.field
+
+
+def _codes_that_are_no_classification(columns: list[Column], rows) -> None:
+    """A 编码 column holding unit codes (`201001`), not 类/款/项 codes (3, 5 or 7 digits), is text."""
+    numbers = [int(c.field.split("_")[1]) for c in columns if (c.field or "").startswith(("value_", "text_"))]
+    for k, col in enumerate(columns):
+        if col.field != "code" or sum(1 for c in columns if c.field == "code") > 1:
+            continue
+        cells = [re.sub(r"\D", "", r.cells[k]) for r, _ in rows if k < len(r.cells) and r.cells[k].strip()]
+        shaped = sum(1 for c in cells if len(c) in (3, 5, 7))
+        if cells and shaped < SETTINGS.numeric_share * len(cells):
+            numbers.append(max(numbers, default=0) + 1)
+            col.field = f"text_{numbers[-1]}"
 
 
 def segments_with_fields(segments):
