@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from decimal import Decimal
 
-from .disclosure.model import Disclosure, Source, Table, Warning_
+from .disclosure.model import Disclosure, Reading, Source, Table, Warning_
 
 _DECIMAL = "$decimal"
 
@@ -49,6 +49,8 @@ def disclosure_from_data(data: dict) -> Disclosure:
     for name, t in data["tables"].items():
         t = dict(t)
         t["fields"] = [tuple(f) for f in t.get("fields", [])]
+        if t.get("reading") is not None:
+            t["reading"] = Reading(**t["reading"])
         tables[name] = Table(**t)
     return Disclosure(
         unit=data["unit"],

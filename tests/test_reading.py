@@ -82,3 +82,15 @@ def test_every_resource_says_how_it_was_read(parsed, tmp_path):
         assert reading["identities"]["checked"] > 0
         assert reading["identities"]["holding"] == reading["identities"]["checked"]
         assert any(h.endswith("→ total") for h in reading["header"])
+
+
+def test_the_reading_survives_the_parse_cache(parsed):
+    """A cached parse (serial.py's JSON) gives back each table's reading, not a dict."""
+    from sitegen.disclosure.model import Reading
+    from sitegen.serial import disclosure_from_data, disclosure_to_data, dumps, loads
+
+    d = parsed("003", "B")
+    back = disclosure_from_data(loads(dumps(disclosure_to_data(d))))
+    for name, table in d.tables.items():
+        assert isinstance(back.tables[name].reading, Reading)
+        assert back.tables[name].reading.descriptor() == table.reading.descriptor()
