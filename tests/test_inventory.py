@@ -95,6 +95,18 @@ def table_checks(name: str, index: int) -> dict[str, object]:
 
 # tables that do not pass yet, measured on 2026-11-25, each with the reason seen on the page
 XFAIL: dict[tuple[str, str], str] = {
+    ('govbudgetchecker-06', '收入支出决算总表'):
+        'reading: 40 of 42 printed lines; 年初/年末结转和结余 lines and the 总计 amount not read (final side-by-side layout)',
+    ('govbudgetchecker-06', '财政拨款收入支出决算总表'):
+        'reading: 16 of 38 printed lines (a final 财政拨款 total table with several amount columns per side)',
+    ('govbudgetchecker-06', '一般公共预算财政拨款基本支出决算表'):
+        "final side-by-side 人员经费 | 公用经费 lists (issue 15's reader): the total and sample values differ in shape",
+    ('govbudgetchecker-06', '财政拨款“三公”经费支出决算表'):
+        '三公 table shape (sideways items, 预算数/决算数): issue 15',
+    ('renwu-14', '表6 一般公共预算财政拨款基本支出决算表'):
+        "final side-by-side 人员经费 | 公用经费 lists (issue 15's reader): 81 of 82 rows, total row shape differs",
+    ('renwu-14', '表7 一般公共预算财政拨款“三公”经费支出决算表'):
+        '三公 table shape (sideways items, 预算数/决算数): issue 15',
     ('govbudgetchecker-01', '2024年部门收入预算总表'):
         'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('govbudgetchecker-01', '部门“三公”经费和机关运行经费预算表'):

@@ -188,3 +188,13 @@ def test_unit_codes_are_not_classification_codes(real2):
         ("中共西安市委宣传部", D("234621600.00")), ("专用项目", D("234621600.00"))]
     unit_codes = [c for c, _ in t.fields if c.startswith("text_") and any(r.get(c) == "201001" for r in t.rows)]
     assert unit_codes
+
+
+def test_total_row_reprinted_on_the_next_page_is_kept_once(real2):
+    """renwu-14 (佛山 决算) 表2 收入决算表, pages 8–9: the 合计 line (1,668.14) is printed again at
+    the top of page 9; the table has it once, with its 13 printed rows."""
+    d = real2("renwu-14")
+    t = next(t for t in d.tables.values() if t.table_number == "表2")
+    totals = [r for r in t.rows if r.get("name") == "合计"]
+    assert len(totals) == 1 and _amounts(totals[0])[0] == D("1668.14")
+    assert len(t.rows) == 13

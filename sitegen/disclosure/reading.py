@@ -48,7 +48,15 @@ def keep_real_rows(table: Table, warnings: list[Warning_]) -> None:
     reading = table.reading or Reading()
     coded = any(r.get("code") for r in table.rows)
     kept: list[Row] = []
+    seen_totals: set[tuple] = set()
     for k, row in enumerate(table.rows):
+        if not row.get("code") and template.TOTAL_LABEL.match(template.norm(_label(row))) and _amounts(row):
+            key = (_label(row), tuple(_amounts(row)), row.get("side"))
+            if key in seen_totals:  # the total line reprinted at the top of the next page
+                warnings.append(Warning_(f"total row {_label(row)!r} printed again; kept once",
+                                         row.get("source_page"), table.title))
+                continue
+            seen_totals.add(key)
         reason = _failure(table.rows, k, coded)
         if reason:
             page = row.get("source_page")
