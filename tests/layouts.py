@@ -562,9 +562,10 @@ def text_export(pdf: Path, path: Path) -> Path:
 # ---------------------------------------------------------------- checking
 
 
-def diff_tables(v: Variant, disclosure) -> list[str]:
+def diff_tables(v: Variant, disclosure, missing_ok: bool = False) -> list[str]:
     """Cell differences between the parsed tables of the variant and the truth, compared
-    exactly as tests/test_tables_pdf.py compares the A/B/C PDFs."""
+    exactly as tests/test_tables_pdf.py compares the A/B/C PDFs. With missing_ok only
+    wrong cells count: a cell the reader left empty (it could not place it) is no error."""
     from test_tables_pdf import _total_last, _value
 
     diffs = []
@@ -581,13 +582,18 @@ def diff_tables(v: Variant, disclosure) -> list[str]:
             t = truth[i] if i < len(truth) else {}
             g = got[i] if i < len(got) else {}
             for c in res.field_names:
+                if missing_ok and _value(g.get(c)) == "" and _value(t.get(c)) != "":
+                    continue
                 if _value(t.get(c)) != _value(g.get(c)):
                     diffs.append(f"{res.name} row {i + 1} {c}: expected {t.get(c)!r}, got {g.get(c)!r}")
     return diffs
 
 
 def check(v: Variant, folder: Path, front: str = "pdf") -> list[str]:
-    """Render the variant, read it through the pdf (or text) front end, and diff it."""
+    """Render the variant, read it through the pdf (or text) front end, and diff it.
+
+    The text export has lost the columns, so a number the arithmetic cannot place is left
+    empty by design: for text, only wrong cells count."""
     from sitegen.disclosure import parse_document
     from sitegen.extract import read_document
 
@@ -597,4 +603,4 @@ def check(v: Variant, folder: Path, front: str = "pdf") -> list[str]:
         disclosure = parse_document(read_document(source))
     except Exception as exc:  # a reading that fails outright is one more difference
         return [f"{type(exc).__name__}: {exc}"]
-    return diff_tables(v, disclosure)
+    return diff_tables(v, disclosure, missing_ok=front == "text")
