@@ -227,11 +227,12 @@ def _parent(resource: str, key: str, v: Variant) -> str:
         return "非财政拨款" if key.startswith("nonfiscal") else "财政拨款"
     if key in ("basic_personnel", "basic_public"):
         return "基本支出"
+    if resource == "income_summary" and (v.parents or v.words["fiscal_subtotal"] == "小计"):
+        # a bare 小计 is printed under its 财政拨款 parent, never beside 合计 on its own
+        fiscal = ("fiscal_subtotal", "general_budget", "fund_budget", "state_capital")
+        return "财政拨款（补助）" if key.startswith(fiscal) else ""
     if not v.parents or key == "total":
         return ""
-    if resource == "income_summary":
-        fiscal = ("general_budget", "fund_budget", "state_capital")
-        return "财政拨款（补助）" if key.startswith(fiscal) else ""
     return {"expenditure_summary": "支出预算", "general_budget_expenditure": "一般公共预算支出",
             "general_basic_expenditure": "一般公共预算基本支出", "three_public_expenses": "资金来源"}.get(resource, "")
 

@@ -35,6 +35,8 @@ KNOWN_GAPS = {
     "no vertical rules and numbers not right-aligned: numbers may be glued or dropped": lambda v: v.rules != "grid"
     and v.align != "right",
     "a bare note under an empty table (no 备注：) is read as a data row": _bare_note,
+    "no vertical rules: a spanned parent header (财政拨款（补助）) reaches only the columns under its text":
+    lambda v: v.rules != "grid" and "income_summary" in v.resources,
     "a two-sided table whose amount header is '预算' is not found": lambda v: v.words["amount"] == "预算"
     and "fiscal_summary" in v.resources,
 }
@@ -42,9 +44,10 @@ KNOWN_GAPS = {
 
 # seeds whose layout the parser does not read yet (measured; bench/layouts.py --seeds 100)
 FAILING = frozenset({
-    0, 1, 3, 5, 7, 9, 11, 12, 13, 14, 15, 19, 20, 22, 24, 25, 27, 29, 30, 31, 32, 33, 34, 35,
-    36, 37, 40, 41, 44, 45, 46, 47, 48, 52, 53, 55, 56, 57, 58, 59, 60, 61, 63, 64, 65, 68, 69,
-    70, 71, 72, 73, 74, 76, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 91, 92, 94, 96, 97, 98,
+    0, 1, 3, 5, 7, 9, 11, 12, 13, 14, 15, 19, 20, 22, 24, 25, 26, 27, 29, 30, 31, 32, 33, 34,
+    35, 36, 37, 40, 41, 44, 45, 46, 47, 48, 52, 53, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65,
+    68, 69, 70, 71, 72, 73, 74, 76, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 91, 92, 94, 95,
+    96, 97, 98, 99,
 })
 
 
