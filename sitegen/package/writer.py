@@ -244,6 +244,8 @@ def write_package(
         files["audit.json"] = data
         dp["resources"].append(audit_descriptor(data))
         dp["sitegen"]["findings"] = len(findings)
+        dp["version"] = content_version(dp["resources"])  # the findings are content too
+        dp["citation"] = citation(dp)
     if input_key:
         dp["sitegen"]["input"] = input_key
     old = _existing(target)
