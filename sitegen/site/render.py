@@ -312,7 +312,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         html[listing.path] = env.get_template("listing.html").render(
             listing=listing, root=depth, footer=footer, page_file=page_file)
     for year in nav:
-        html[year["url"]] = env.get_template("browse.html").render(year=year, root="../../", footer=footer)
+        html[year["url"]] = env.get_template("browse.html").render(year=year, root="../", footer=footer)
     by_year: dict[str, list[dict]] = {}
     for r in sorted(rows, key=lambda r: -float(Decimal(r["total"] or 0))):
         if len(by_year.setdefault(str(r["year"]), [])) < COMPARE_ROWS:
