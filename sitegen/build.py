@@ -293,6 +293,10 @@ class PackageSink:
         meta = file_meta(self.metadata, outcome.path, self.content)
         if meta.get("year"):
             disclosure.unit["year"] = int(meta["year"])
+        if meta.get("unit"):  # the unit's name, for documents that do not print it (tables-only attachments)
+            disclosure.unit["name"] = str(meta["unit"])
+        if meta.get("kind") in ("budget", "final"):
+            disclosure.unit["kind"] = meta["kind"]
         unit_id = unit_id_for(disclosure, meta)
         target = package_dir(self.out, unit_id, disclosure.year, disclosure.kind)
         holder = self.claimed.get(target)

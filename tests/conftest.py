@@ -78,3 +78,27 @@ def browser():
             pytest.skip(f"no Chromium (install Debian's chromium or `playwright install chromium`): {exc}")
         yield b
         b.close()
+
+
+REAL_DIRS = (Path(__file__).resolve().parents[1] / "content" / "real", FIXTURES / "real2")
+
+
+def real_pdf(name: str) -> Path:
+    """A real disclosure by file stem: content/real/<name>.pdf or tests/fixtures/real2/<name>.pdf."""
+    return next(d / f"{name}.pdf" for d in REAL_DIRS if (d / f"{name}.pdf").exists())
+
+
+@pytest.fixture(scope="session")
+def real_parsed():
+    """Parse each real PDF once per session."""
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+
+    cache: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = parse_document(read_document(real_pdf(name)))
+        return cache[name]
+
+    return get

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..contract import BY_NAME
 from ..extract.document import Document
-from ..package.schemas import BY_NAME
 from . import template
 from .model import Row, Table, Warning_
 from .narrative import squeeze

@@ -17,16 +17,18 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from .. import __version__
-from ..disclosure.model import Disclosure, Table
-from ..fsutil import make_temp_dir, swap_in
-from .schemas import (
+from ..contract import (
     BY_NAME,
     PROFILE_VERSION,
+    RECORD_RESOURCES,
     SOURCE_PAGE,
-    TABLE_RESOURCES,
     Resource,
     extra_resource,
+    table_resources,
+    with_extra_fields,
 )
+from ..disclosure.model import Disclosure, Table
+from ..fsutil import make_temp_dir, swap_in
 
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 
@@ -99,6 +101,7 @@ def resource_descriptor(resource: Resource, table: Table | None, data: bytes) ->
         "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
         "unit": unit,
         "table_number": table.table_number if table else "",
+        "unprinted_fields": list(table.unprinted) if table else [],
         "schema": schema(resource, unit, resource.per_row_page),
     }
     if unit is None:
@@ -210,8 +213,9 @@ def assemble(disclosure: Disclosure, unit_id: str, meta: dict | None = None) -> 
     resources = []
     extras = [extra_resource(t.resource, t.title, t.fields, t.classification)
               for t in disclosure.tables.values() if t.resource not in BY_NAME]
-    for res in [*TABLE_RESOURCES, BY_NAME["performance_targets"], BY_NAME["narrative_changes"], *extras]:
+    for res in [*table_resources(disclosure.kind), *RECORD_RESOURCES, *extras]:
         table = disclosure.tables.get(res.name)
+        res = with_extra_fields(res, table.x_fields) if table else res
         rows = table.rows if table else disclosure.records.get(res.name, [])
         data = csv_bytes(res, rows, res.per_row_page)
         files[f"{res.name}.csv"] = data
@@ -243,6 +247,8 @@ def write_package(
         data = audit_bytes(findings, checks_run, text_checks_run)
         files["audit.json"] = data
         dp["resources"].append(audit_descriptor(data))
+        dp["version"] = content_version(dp["resources"])  # the findings are content too
+        dp["citation"] = citation(dp)
         dp["sitegen"]["findings"] = len(findings)
         dp["version"] = content_version(dp["resources"])  # the findings are content too
         dp["citation"] = citation(dp)

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
-from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE, Resource
+from ..contract import BY_NAME, SOURCE_PAGE, Resource
 from .views import PackageView
 
 PREFIX = ["unit_id", "unit_name", "region", "year", "kind"]
@@ -86,7 +86,7 @@ def wan(value: str, unit: str) -> str:
 
 def contract_resources() -> list[Resource]:
     """The contract's resources, read through the schemas API (one place declares them)."""
-    return list(RESOURCES)
+    return list(BY_NAME.values())  # budget and final-accounts resources
 
 
 def money_unit(res: Resource) -> bool:

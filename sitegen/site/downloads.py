@@ -10,7 +10,7 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
+from ..contract import BY_NAME, SOURCE_PAGE
 from ..package.writer import build_time, source_file_name
 from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter, file_sha256
 from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_parquet
@@ -267,10 +267,11 @@ def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: li
 def dictionary() -> list[dict]:
     """Every resource and field of the contract, for the data dictionary page."""
     out = []
-    for res in RESOURCES:
+    for res in BY_NAME.values():  # budget, then final-accounts resources
         out.append({
             "name": res.name, "title": res.title, "title_en": res.title_en,
-            "table": f"表{res.table}" if res.table else "",
+            "table": (f"公开{res.table:02d}表" if res.name.startswith("final_") else f"表{res.table}")
+            if res.table else "",
             "fields": [*res.fields, SOURCE_PAGE],
         })
     return out

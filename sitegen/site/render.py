@@ -14,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
+from ..contract import BY_NAME, table_resources
 from ..fsutil import make_temp_dir, swap_in
-from ..package.schemas import BY_NAME, TABLE_RESOURCES
 from ..package.writer import citation, content_version, source_file_name
 from . import strings
 from .combined import (
@@ -29,7 +29,7 @@ from .combined import (
 from .database import DB_NAME, SiteDatabase
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
-from .views import PackageView, load_packages, money
+from .views import PackageView, load_packages, money, outturn
 
 
 def default_templates() -> Path:
@@ -66,7 +66,10 @@ def table_view(pkg: PackageView, name: str) -> dict:
     spec = BY_NAME.get(name)
     rows = pkg.rows(name)
     if spec is not None:
+        # the contract's fields, then the printed columns it lacks (x_ fields, titled as printed)
         fields = [_ShownField(f.name, f.title, f.money) for f in spec.fields if f.name not in HIDDEN]
+        fields += [_ShownField(f["name"], f.get("title", f["name"]), f.get("type") == "number")
+                   for f in res.get("schema", {}).get("fields", []) if f["name"].startswith("x_")]
     else:
         fields = [_ShownField(f["name"], f.get("title", f["name"]), f.get("type") == "number")
                   for f in res.get("schema", {}).get("fields", []) if f["name"] not in HIDDEN]
@@ -159,13 +162,22 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
         _chart("“三公”经费构成", pkg.three_public_series()),
     ]
     return {
-        "tables": [table_view(pkg, r.name) for r in TABLE_RESOURCES]
+        "tables": [table_view(pkg, r.name) for r in table_resources(pkg.kind)]
         + [table_view(pkg, r["name"]) for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")],
         "charts": [c for c in charts if c],
         "changes": pkg.rows("narrative_changes"),
         "targets": pkg.rows("performance_targets"),
         "siblings": sorted(siblings, key=lambda p: p.slug),
+        "outturn": _outturn(pkg, siblings),
     }
+
+
+def _outturn(pkg: PackageView, siblings: list[PackageView]) -> dict | None:
+    """Budget against outturn, on the page of a 决算 whose unit's budget for that year is present."""
+    if pkg.kind != "final":
+        return None
+    budget = next((s for s in siblings if s.slug == f"{pkg.year}-budget"), None)
+    return outturn(pkg, budget) if budget is not None else None
 
 
 def page_footer(licenses: list[dict], citation: str, source_url: str = "", source_file: str = "") -> dict:
