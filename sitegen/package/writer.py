@@ -250,8 +250,6 @@ def write_package(
         dp["version"] = content_version(dp["resources"])  # the findings are content too
         dp["citation"] = citation(dp)
         dp["sitegen"]["findings"] = len(findings)
-        dp["version"] = content_version(dp["resources"])  # the findings are content too
-        dp["citation"] = citation(dp)
     if input_key:
         dp["sitegen"]["input"] = input_key
     old = _existing(target)
