@@ -226,7 +226,7 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
                                     verbose=verbose, sink=sink, parts=found.parts, **run)
     sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None,
-                       site_url=site_url, cache=Path(cache_dir) / "site" if cache_dir else None, region=region)
+                       site_url=site_url, cache=Path(f"{cache_dir.rstrip('/')}-site") if cache_dir else None, region=region)
     report.seconds = time.perf_counter() - start
     for s in [*report.skipped, *site.left_out]:
         say("skipped", s)

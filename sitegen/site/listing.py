@@ -66,7 +66,7 @@ def navigation(pages: list[Listing]) -> list[dict]:
             listing.region, {"region": listing.region, "count": 0, "url": f"{listing.folder}/index.html"})
         region["count"] += len(listing.rows)
     return [{"year": year, "count": sum(r["count"] for r in regions.values()),
-             "regions": list(regions.values()), "url": f"browse/{year or 'unknown'}/index.html"}
+             "regions": list(regions.values()), "url": f"browse/{year or 'unknown'}.html"}
             for year, regions in years.items()]
 
 

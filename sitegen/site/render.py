@@ -318,13 +318,19 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         "findings": sum(r["findings"] for r in rows),
         "errors": sum(r["errors"] for r in rows),
     }
-    html: dict[str, str] = {}
+    written: list[str] = []
+
+    def write(rel: str, text: str) -> None:  # one page at a time: none is kept in memory
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_text(text, encoding="utf-8")
+        written.append(rel)
+
     for listing in pages:
         depth = "../" * (listing.folder.count("/") + 1)
-        html[listing.path] = env.get_template("listing.html").render(
-            listing=listing, root=depth, footer=footer, page_file=page_file)
+        write(listing.path, env.get_template("listing.html").render(
+            listing=listing, root=depth, footer=footer, page_file=page_file))
     for year in nav:
-        html[year["url"]] = env.get_template("browse.html").render(year=year, root="../../", footer=footer)
+        write(year["url"], env.get_template("browse.html").render(year=year, root="../", footer=footer))
     # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
     budgets = {(r["pkg"].unit_id, str(r["year"])) for r in rows if r["kind"] == "budget"}
     rows = [{**r, "outturn": r["kind"] == "final" and (r["pkg"].unit_id, str(r["year"])) in budgets} for r in rows]
@@ -334,7 +340,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             by_year[str(r["year"])].append(r)
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     root = {"root": "", "footer": footer}
-    html.update({
+    html = {
         "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
                                                             home_regions=HOME_REGIONS, **root),
         "quality.html": env.get_template("quality.html").render(rows=worst, headline=headline,
@@ -345,14 +351,13 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         "dictionary.html": env.get_template("dictionary.html").render(
             resources=dictionary(), guide=loading_guide(),
             combined_tables={k: v for k, v in table_fields().items() if k not in BY_NAME}, **root),
-    })
+    }
     for rel, text in html.items():
-        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / rel).write_text(text, encoding="utf-8")
+        write(rel, text)
     write_catalog(tmp, rows, combined, site_url, licenses, version)
-    write_sitemap(tmp, [*html, *(r["url"] + "index.html" for r in rows)], site_url)
+    write_sitemap(tmp, [*written, *(r["url"] + "index.html" for r in rows)], site_url)
     update_changelog(tmp, out, {r["url"].rstrip("/"): r["version"] for r in rows})
-    return list(html)
+    return written
 
 
 def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[str]) -> None:
