@@ -15,10 +15,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
-from ..package.schemas import BY_NAME, TABLE_RESOURCES
+from ..package.schemas import TABLE_RESOURCES
 from ..package.writer import swap_in
 from . import strings
 from .downloads import dictionary, write_combined, write_xlsx, write_zip
+from .findings import finding_views
+from .glossary import BY_TERM, GLOSSARY
+from .search import SYNONYMS, document_texts, index_entry, search_text
+from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, load_packages, money
 
 
@@ -37,40 +41,14 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["money"] = money
+    env.filters["wan"] = wan_text
+    env.filters["wan_exact"] = wan_exact
+    env.filters["wan_round"] = wan_round
+    env.filters["trend"] = trend
+    env.filters["signed_word"] = signed_word
     env.globals["t"] = strings.ZH
+    env.globals["terms"] = BY_TERM
     return env
-
-
-@dataclass
-class _ShownField:
-    name: str
-    title: str
-    money: bool
-
-
-HIDDEN = ("class_code", "section_code", "item_code", "level", "side", "line", "source_page")
-
-
-def table_view(pkg: PackageView, name: str) -> dict:
-    res = pkg.resource(name) or {}
-    spec = BY_NAME.get(name)
-    rows = pkg.rows(name)
-    if spec is not None:
-        fields = [_ShownField(f.name, f.title, f.money) for f in spec.fields if f.name not in HIDDEN]
-    else:
-        fields = [_ShownField(f["name"], f.get("title", f["name"]), f.get("type") == "number")
-                  for f in res.get("schema", {}).get("fields", []) if f["name"] not in HIDDEN]
-    pages = sorted({int(r["source_page"]) for r in rows if r.get("source_page")})
-    return {
-        "name": name,
-        "title": res.get("title") or (spec.title if spec else name),
-        "number": res.get("table_number", ""),
-        "unit": res.get("unit", "万元"),
-        "note": res.get("description", "") if not rows else "",
-        "fields": fields,
-        "rows": rows,
-        "pages": pages,
-    }
 
 
 @dataclass
@@ -124,14 +102,26 @@ def _keep_identical(new: Path, old: Path) -> None:
         _link_or_copy(old, new)
 
 
+CHART_BARS = 12  # a chart shows the largest items; the rest stay in the tables
+
+
 def _chart(title: str, items: list[tuple[str, Decimal]], unit: str = "万元") -> dict | None:
-    """A horizontal bar chart drawn as SVG at build time (no JavaScript needed)."""
-    items = [(label, value) for label, value in items if value is not None]
+    """Bars sorted by size, largest first, labels in full (drawn as HTML + SVG, no JavaScript)."""
+    items = sorted(((label, value) for label, value in items if value is not None), key=lambda i: -abs(i[1]))
     if not items:
         return None
-    top = max((abs(v) for _, v in items), default=Decimal(1)) or Decimal(1)
-    bars = [{"label": label, "value": value, "width": float(abs(value) / top) * 100} for label, value in items]
-    return {"title": title, "unit": unit, "bars": bars, "height": 26 * len(bars) + 8}
+    top = max(abs(v) for _, v in items) or Decimal(1)
+    bars = [{"label": label, "value": value, "width": float(abs(value) / top) * 100}
+            for label, value in items[:CHART_BARS]]
+    return {"title": title, "unit": unit, "bars": bars, "more": max(0, len(items) - CHART_BARS)}
+
+
+def _three_public(pkg: PackageView, siblings: list[PackageView]) -> dict:
+    """三公: this year's items, the narrative's reasons and changes, and the other years' totals."""
+    said = [r for r in pkg.rows("narrative_changes") if r.get("section", "").startswith("三公")]
+    years = [{"slug": p.slug, "total": p.three_public(), "current": p is pkg}
+             for p in sorted([pkg, *siblings], key=lambda p: p.slug)]
+    return {"total": pkg.three_public(), "items": pkg.three_public_series(), "said": said, "years": years}
 
 
 def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
@@ -142,13 +132,24 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
         _chart("基本支出经济分类（类）", pkg.series("general_basic_expenditure", 1)),
         _chart("“三公”经费构成", pkg.three_public_series()),
     ]
+    findings, flags = finding_views(pkg)
+    extra = [r["name"] for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")]
+    tables = [table_view(pkg, name, flags) for name in [r.name for r in TABLE_RESOURCES] + extra]
+    units = {t["unit"] for t in tables if t["rows"]}
+    anchors = {c.anchor for t in tables for r in t["rows"] for c in r.cells if c.anchor}
+    for f in findings:
+        f.anchor = f.anchor if f.anchor in anchors else ""  # only link cells the page shows
     return {
-        "tables": [table_view(pkg, r.name) for r in TABLE_RESOURCES]
-        + [table_view(pkg, r["name"]) for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")],
+        "tables": [t for t in tables if not t["not_found"]],
+        "missing": [t for t in tables if t["not_found"]],
+        "coverage": pkg.coverage(),
         "charts": [c for c in charts if c],
         "changes": pkg.rows("narrative_changes"),
         "targets": pkg.rows("performance_targets"),
         "siblings": sorted(siblings, key=lambda p: p.slug),
+        "findings": findings,
+        "yuan_printed": "元" in units,
+        "three_public": _three_public(pkg, siblings),
     }
 
 
@@ -174,7 +175,6 @@ def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Pat
         zip_name=zip_name,
         xlsx_name=xlsx_name,
         pdf_name=pdf_name,
-        findings=pkg.findings(),
         root="../../",
         **unit_context(pkg, siblings),
     )
@@ -185,7 +185,7 @@ def _summary_row(pkg: PackageView) -> dict:
     """Scalars for the home, comparison, catalog and quality pages (the package itself is released)."""
     total = pkg.summary_total()
     project = pkg.total("expenditure_summary", "project")
-    staff = pkg.staff()
+    staff, staff_basis = pkg.head_count()
     share = per_staff = ""
     try:
         if total and project and Decimal(total):
@@ -205,11 +205,44 @@ def _summary_row(pkg: PackageView) -> dict:
         "project": project,
         "three_public": pkg.three_public(),
         "staff": staff or "",
+        "staff_basis": staff_basis,
         "project_share": share,
         "per_staff": per_staff,
         "findings": len(pkg.findings()),
         "title": pkg.descriptor.get("title", ""),
+        "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
+        "classes": {f"{label}": wan_exact(str(v)) for label, v in pkg.series("expenditure_summary", 1)},
     }
+
+
+def _headline(rows: list[dict]) -> list[dict]:
+    """Totals over like with like: one line per (year, kind), newest first."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        if r["total"] and r["year"]:
+            groups.setdefault((str(r["year"]), r["kind"]), []).append(r)
+    return [{"year": y, "kind": k, "count": len(g), "total": format(sum(Decimal(r["total"]) for r in g), "f")}
+            for (y, k), g in sorted(groups.items(), reverse=True)]
+
+
+def _quality_row(row: dict, pkg: PackageView) -> dict:
+    audit = pkg.audit()
+    errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
+    checks = audit.get("checks_run", 0)
+    coverage = pkg.coverage()
+    rate = f"{(checks - errors) / checks:.1%}" if checks and coverage["complete"] else ""
+    return {**row, "checks": checks, "errors": errors, "warnings": len(audit["findings"]) - errors,
+            "rate": rate, "coverage": coverage, "notes": (pkg.descriptor.get("sitegen") or {}).get("warnings", [])}
+
+
+def _compare_entry(row: dict) -> dict:
+    keys = ("name", "year", "kind", "region", "total", "basic", "project", "three_public", "staff",
+            "staff_basis", "per_staff", "project_share", "classes")
+    return {"url": row["pkg"].url + "index.html", **{k: row[k] for k in keys}}
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def render_site(
@@ -256,7 +289,7 @@ def render_site(
             shutil.copytree(static, tmp / "static")
         (tmp / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
-        rows, quality = [], []
+        rows, quality, index = [], [], []
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
             source = sources.get(pkg.folder.resolve())
@@ -272,12 +305,8 @@ def render_site(
             report.pages.append(out / rel / "index.html")
             row = _summary_row(pkg)
             rows.append(row)
-            audit = pkg.audit()
-            errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
-            checks = audit.get("checks_run", 0)
-            rate = f"{(checks - errors) / checks:.1%}" if checks else ""
-            quality.append({**row, "checks": checks, "errors": errors,
-                            "warnings": len(audit["findings"]) - errors, "rate": rate})
+            quality.append(_quality_row(row, pkg))
+            index.append(index_entry(row, document_texts(pkg)))
             pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         quality.sort(key=lambda r: (str(r["name"]), str(r["year"])))
@@ -286,16 +315,18 @@ def render_site(
         headline = {
             "units": len({r["pkg"].unit_id for r in rows}),
             "disclosures": len(rows),
-            "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
+            "totals": _headline(rows),
             "findings": sum(r["findings"] for r in rows),
         }
+        _write_json(tmp / "search.json", {"synonyms": SYNONYMS, "docs": index})
+        _write_json(tmp / "compare.json", [_compare_entry(r) for r in rows])
         combined = write_combined(views, tmp / "data" / "combined")
         pages = {
             "index.html": env.get_template("index.html").render(rows=rows, years=years, regions=regions,
-                                                                headline=headline, root=""),
+                                                                headline=headline, synonyms=SYNONYMS, root=""),
             "quality.html": env.get_template("quality.html").render(rows=quality, checks=CHECKS.values(), root=""),
-            "compare.html": env.get_template("compare.html").render(
-                by_year={y: [r for r in rows if str(r["year"]) == y] for y in years}, root=""),
+            "compare.html": env.get_template("compare.html").render(rows=rows, root=""),
+            "glossary.html": env.get_template("glossary.html").render(glossary=GLOSSARY, root=""),
             "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
             "dictionary.html": env.get_template("dictionary.html").render(resources=dictionary(), root=""),
         }

@@ -1,0 +1,101 @@
+"""Audit findings prepared for a citizen: message, where it is, a PDF page link, the cell to highlight.
+
+The audit writes the plain-Chinese `message` and the `suspect` cell; this module only places them
+on the page. Findings that share one suspect cell are shown once, with the checks it explains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..package.schemas import BY_NAME
+from .tables import cell_anchor, row_key, wan_text
+
+_NOT_PLAIN = re.compile(r"[A-Za-z_]{3,}|[≠Σ]")  # English words, field names, formulas
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class FindingView:
+    severity: str
+    where: str
+    message: str
+    page: str
+    anchor: str
+    expected: str
+    found: str
+    suspect: bool = False
+    related: list[str] = field(default_factory=list)
+
+
+def column_title(resource: str, column: str) -> str:
+    """The column's Chinese title, or '' for names the contract does not know."""
+    spec = BY_NAME.get(resource)
+    return next((f.title for f in spec.fields if f.name == column), "") if spec else ""
+
+
+def plain(finding: dict, unit: str = "万元") -> str:
+    """The audit's message when it is plain Chinese; otherwise one said from the finding's parts."""
+    message = str(finding.get("message") or "")
+    if message and _CJK.search(message) and not _NOT_PLAIN.search(message):
+        return message
+    expected, found = finding.get("expected"), finding.get("found")
+    if expected not in ("", None) and found not in ("", None):
+        return f"按表内其他数字推算应为 {wan_text(expected, unit)} 万元，原文印为 {wan_text(found, unit)} 万元。"
+    return "这一处与文件中其他数字或名称不一致。"
+
+
+def _ref(suspect) -> tuple[str, str, str] | None:
+    if isinstance(suspect, dict) and suspect.get("resource"):
+        return (suspect["resource"], str(suspect.get("row_code", "")), str(suspect.get("column", "")))
+    return None
+
+
+def _page_of(pkg, resource: str, key: str) -> str:
+    """The page the finding's row is printed on (any table's, when the finding names none)."""
+    names = [resource] if resource else [r["name"] for r in pkg.descriptor.get("resources", [])]
+    for name in names:
+        for row in pkg.rows(name):
+            if key and row_key(row) == key and row.get("source_page"):
+                return str(row["source_page"])
+    return ""
+
+
+def _where(pkg, resource: str, key: str, column: str, finding: dict) -> str:
+    res = pkg.resource(resource) or {}
+    table = " ".join(x for x in (res.get("table_number", ""), res.get("title", "")) if x) or finding.get("table", "")
+    name = finding.get("row_name", "")
+    row = key if not name or name == key else f"{key} {name}".strip()
+    title = column_title(resource, column) if column != "name" else ""
+    parts = [table, row, f"“{title}”列" if title else ""]
+    return " ".join(p for p in parts if p)
+
+
+def finding_views(pkg) -> tuple[list[FindingView], dict[tuple[str, str, str], str]]:
+    """(findings to show, {(resource, row key, column): 'suspect' | 'failing'} for the tables)."""
+    flags: dict[tuple[str, str, str], str] = {}
+    views: list[FindingView] = []
+    by_suspect: dict[tuple[str, str, str], FindingView] = {}
+    for f in pkg.findings():
+        resource, key, column = f.get("resource", ""), str(f.get("row_code", "")), f.get("column", "")
+        where = _where(pkg, resource, key, column, f)
+        message = plain(f, (pkg.resource(resource) or {}).get("unit", "万元"))
+        suspect = _ref(f.get("suspect"))
+        if resource and column:
+            flags.setdefault((resource, key, column), "failing")
+        if suspect is not None:
+            flags[suspect] = "suspect"
+            if suspect in by_suspect:
+                by_suspect[suspect].related.append(message)
+                continue
+            resource, key, column = suspect
+            where = _where(pkg, resource, key, column, {})
+        page = str(f.get("source_page") or _page_of(pkg, resource, key))
+        anchor = cell_anchor(resource, key, column) if resource and column else ""
+        view = FindingView(f.get("severity", "warning"), where, message, page, anchor,
+                           str(f.get("expected", "")), str(f.get("found", "")), suspect is not None)
+        if suspect is not None:
+            by_suspect[suspect] = view
+        views.append(view)
+    return views, flags
