@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import urlparse
 
 import pytest
-from click.testing import CliRunner
-from conftest import make_content
-
-from sitegen.cli import cli
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("site")
-    content = make_content(root, {"yanqi.pdf": ("002", "A"), "xinjiang.pdf": ("003", "B")})
-    result = CliRunner().invoke(
-        cli, ["build", "--content", str(content), "--data", str(root / "dp"), "--out", str(root / "site"), "--cache", ""]
-    )
-    assert result.exit_code == 0, result.output
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    handler.log_message = lambda *a, **k: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", root
-    server.shutdown()
 
 
 def _page(browser, width=1280):
@@ -45,7 +22,7 @@ def test_home_lists_every_unit(site, browser):
     url, _ = site
     page, errors, foreign = _page(browser)
     page.goto(url)
-    names = page.locator("table.units tbody tr td:first-child").all_inner_texts()
+    names = page.locator("table.units tbody tr th.name").all_inner_texts()
     assert sorted(names) == ["新疆维吾尔自治区社会保险中心", "焉耆县社会保险中心"]
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert not errors and not foreign
@@ -56,12 +33,12 @@ def test_search_finds_a_unit_by_chinese_substring(site, browser):
     page, errors, foreign = _page(browser)
     page.goto(url)
     page.fill("#q", "焉耆")
-    visible = page.locator("table.units tbody tr:not([hidden]) td:first-child").all_inner_texts()
+    visible = page.locator("table.units tbody tr:not([hidden]) th.name").all_inner_texts()
     assert visible == ["焉耆县社会保险中心"]
     assert page.locator("#count").inner_text() == "1"
     page.fill("#q", "")
     page.get_by_role("button", name="收支总预算（万元）").click()
-    first = page.locator("table.units tbody tr td:first-child").first.inner_text()
+    first = page.locator("table.units tbody tr th.name").first.inner_text()
     assert first == "新疆维吾尔自治区社会保险中心"  # 3,788.76 < 7,376.85
     assert not errors and not foreign
 
@@ -86,13 +63,13 @@ def test_unit_page_tables_and_downloads(site, browser):
     page.goto(url)
     page.get_by_role("link", name="新疆维吾尔自治区社会保险中心").click()
     page.wait_for_load_state()
-    sections = page.locator("section.table h3").all_inner_texts()
+    sections = page.locator("details.table h3").all_text_contents()
     assert len(sections) == 11
-    total = page.locator("#expenditure_summary tr.level-0 td.num").first.inner_text()
+    total = page.locator("#expenditure_summary tr.level-0 td.num").first.text_content()
     assert total == "3,788.76"
-    assert page.locator("#general_basic_expenditure tr.level-0 td.num").first.inner_text() == "2,105.76"
-    assert page.locator("#general_project_expenditure tr.level-0 td.num").first.inner_text() == "1,683.00"
-    assert page.locator("#fund_budget_expenditure .empty").inner_text().endswith("为空表。")
+    assert page.locator("#general_basic_expenditure tr.level-0 td.num").first.text_content() == "2,105.76"
+    assert page.locator("#general_project_expenditure tr.level-0 td.num").first.text_content() == "1,683.00"
+    assert page.locator("#fund_budget_expenditure .empty").text_content().endswith("为空表。")
     assert page.locator("figure.chart svg").count() >= 4
     assert "社会保障和就业支出" in page.locator("figure.chart").first.text_content()
     assert page.locator("#changes tbody tr").count() == 27
@@ -100,7 +77,7 @@ def test_unit_page_tables_and_downloads(site, browser):
     links = page.locator("#downloads a").evaluate_all("els => els.map(e => e.href)")
     assert any(h.endswith(".zip") for h in links) and any(h.endswith("source.pdf") for h in links)
     assert any(h.endswith(".xlsx") for h in links)
-    page_links = page.locator("section.table a[href*='#page=']").evaluate_all("els => els.map(e => e.href)")
+    page_links = page.locator("details.table a[href*='#page=']").evaluate_all("els => els.map(e => e.href)")
     assert page_links and all("source.pdf#page=" in h for h in page_links)
     for href in links:
         response = page.request.get(href)

@@ -22,6 +22,7 @@ class FindingView:
     where: str
     message: str
     page: str
+    page_label: str
     anchor: str
     expected: str
     found: str
@@ -62,6 +63,26 @@ def _page_of(pkg, resource: str, key: str) -> str:
     return ""
 
 
+NARRATIVE_MARK = "第三部分"  # findings about the narrative name it so in `table`
+
+
+def _first_page(pkg, resource: str) -> str:
+    pages = [int(r["source_page"]) for r in pkg.rows(resource) if str(r.get("source_page", "")).isdigit()]
+    return str(min(pages)) if pages else ""
+
+
+def locate(pkg, finding: dict, resource: str, key: str) -> tuple[str, str]:
+    """(page, link text): the finding's own page, else its row's, else where its part begins."""
+    page = str(finding.get("source_page") or _page_of(pkg, resource, key))
+    if page:
+        return page, f"原文第 {page} 页"
+    if NARRATIVE_MARK in str(finding.get("table", "")):
+        page = _first_page(pkg, "narrative_changes")
+        return (page, f"原文说明部分（第 {page} 页起）") if page else ("", "")
+    page = _first_page(pkg, resource) if resource else ""
+    return (page, f"原文该表（第 {page} 页起）") if page else ("", "")
+
+
 def _where(pkg, resource: str, key: str, column: str, finding: dict) -> str:
     res = pkg.resource(resource) or {}
     table = " ".join(x for x in (res.get("table_number", ""), res.get("title", "")) if x) or finding.get("table", "")
@@ -91,9 +112,9 @@ def finding_views(pkg) -> tuple[list[FindingView], dict[tuple[str, str, str], st
                 continue
             resource, key, column = suspect
             where = _where(pkg, resource, key, column, {})
-        page = str(f.get("source_page") or _page_of(pkg, resource, key))
+        page, page_label = locate(pkg, f, resource, key)
         anchor = cell_anchor(resource, key, column) if resource and column else ""
-        view = FindingView(f.get("severity", "warning"), where, message, page, anchor,
+        view = FindingView(f.get("severity", "warning"), where, message, page, page_label, anchor,
                            str(f.get("expected", "")), str(f.get("found", "")), suspect is not None)
         if suspect is not None:
             by_suspect[suspect] = view
