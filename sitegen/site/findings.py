@@ -47,9 +47,14 @@ def plain(finding: dict, unit: str = "万元") -> str:
     return "这一处与文件中其他数字或名称不一致。"
 
 
+def _key(item: dict) -> str:
+    """How a finding or a suspect names its row: the code, else the printed label."""
+    return str(item.get("row_code") or item.get("row_name") or "")
+
+
 def _ref(suspect) -> tuple[str, str, str] | None:
     if isinstance(suspect, dict) and suspect.get("resource"):
-        return (suspect["resource"], str(suspect.get("row_code", "")), str(suspect.get("column", "")))
+        return (suspect["resource"], _key(suspect), str(suspect.get("column", "")))
     return None
 
 
@@ -93,30 +98,35 @@ def _where(pkg, resource: str, key: str, column: str, finding: dict) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _view(pkg, f: dict, message: str, suspect: bool = False) -> FindingView:
+    resource, key, column = f.get("resource", ""), _key(f), f.get("column", "")
+    page, page_label = locate(pkg, f, resource, key)
+    anchor = cell_anchor(resource, key, column) if resource and column else ""
+    return FindingView(f.get("severity", "warning"), _where(pkg, resource, key, column, f), message,
+                       page, page_label, anchor, str(f.get("expected", "")), str(f.get("found", "")), suspect)
+
+
 def finding_views(pkg) -> tuple[list[FindingView], dict[tuple[str, str, str], str]]:
-    """(findings to show, {(resource, row key, column): 'suspect' | 'failing'} for the tables)."""
+    """(findings to show, {(resource, row key, column): 'suspect' | 'failing'} for the tables).
+
+    Findings explained by one suspect cell become one entry: the suspect's message, its page and
+    cell, with the failing checks it explains listed under it."""
     flags: dict[tuple[str, str, str], str] = {}
     views: list[FindingView] = []
     by_suspect: dict[tuple[str, str, str], FindingView] = {}
     for f in pkg.findings():
-        resource, key, column = f.get("resource", ""), str(f.get("row_code", "")), f.get("column", "")
-        where = _where(pkg, resource, key, column, f)
+        resource, column = f.get("resource", ""), f.get("column", "")
         message = plain(f, (pkg.resource(resource) or {}).get("unit", "万元"))
-        suspect = _ref(f.get("suspect"))
         if resource and column:
-            flags.setdefault((resource, key, column), "failing")
-        if suspect is not None:
-            flags[suspect] = "suspect"
-            if suspect in by_suspect:
-                by_suspect[suspect].related.append(message)
-                continue
-            resource, key, column = suspect
-            where = _where(pkg, resource, key, column, {})
-        page, page_label = locate(pkg, f, resource, key)
-        anchor = cell_anchor(resource, key, column) if resource and column else ""
-        view = FindingView(f.get("severity", "warning"), where, message, page, page_label, anchor,
-                           str(f.get("expected", "")), str(f.get("found", "")), suspect is not None)
-        if suspect is not None:
-            by_suspect[suspect] = view
-        views.append(view)
+            flags.setdefault((resource, _key(f), column), "failing")
+        ref = _ref(f.get("suspect"))
+        if ref is None:
+            views.append(_view(pkg, f, message))
+            continue
+        flags[ref] = "suspect"
+        if ref not in by_suspect:
+            suspect = {**f["suspect"], "severity": f.get("severity", "error")}
+            by_suspect[ref] = _view(pkg, suspect, plain(suspect), suspect=True)
+            views.append(by_suspect[ref])
+        by_suspect[ref].related.append(message)
     return views, flags
