@@ -21,9 +21,15 @@
     return (neg ? "-" : "") + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + frac;
   }
   function plain(s) { return String(s || "").replace(/,/g, "").trim(); }
+  function tidy(s) {  // zeros the shift added past the second decimal say nothing: 15621.112300 → 15621.1123
+    if (s.indexOf(".") < 0) return s;
+    s = s.replace(/0+$/, "");
+    while (s.length - s.indexOf(".") - 1 < 2) s += "0";
+    return s;
+  }
   function exactWan(el) {
     if (el.dataset.w) return plain(el.dataset.w);
-    if (el.dataset.y) return shift(plain(el.dataset.y), -4);
+    if (el.dataset.y) return tidy(shift(plain(el.dataset.y), -4));
     return plain(el.dataset.t || text(el));
   }
   function exactYuan(el) { return el.dataset.y ? plain(el.dataset.y) : shift(exactWan(el), 4); }

@@ -1,0 +1,137 @@
+"""Numbers for reading, findings for citizens, coverage told honestly: the site's helpers,
+and a page rendered from a package printed in 元 (the 万元/元 switch in a real browser)."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import json
+import threading
+
+import pytest
+
+from sitegen.site.findings import plain
+from sitegen.site.render import _headline, _quality_row, render_site
+from sitegen.site.search import pinyin_keys
+from sitegen.site.tables import NOT_FOUND_MARK, table_view, trend, wan_exact, wan_round, wan_text
+from sitegen.site.views import PackageView
+
+
+@pytest.mark.parametrize("printed,unit,shown", [
+    ("6641", "万元", "6,641.00"),  # one column mixed 6,641 and 1,683.00: now both two decimals
+    ("1683.00", "万元", "1,683.00"),
+    ("0.024", "万元", "0.024"),  # printed precision is never cut
+    ("363454098.35", "元", "36,345.41"),  # 元 → 万元 rounded for display only
+    ("91016775", "元", "9,101.68"),
+    ("-534.17", "万元", "-534.17"),
+    ("", "万元", ""),
+])
+def test_wan_text_shows_printed_precision(printed, unit, shown):
+    assert wan_text(printed, unit) == shown
+
+
+def test_exact_values_stay_exact():
+    assert wan_exact("363454098.35", "元") == "36345.409835"
+    assert wan_exact("1683.00", "万元") == "1683.00"
+    assert wan_round("36345.409835") == "36,345.41"
+
+
+@pytest.mark.parametrize("value,cls", [("0", ""), ("0.00", ""), ("", ""), ("15.36", "up"), ("-4.86", "down")])
+def test_a_change_of_zero_is_not_an_increase(value, cls):
+    assert trend(value) == cls
+
+
+def test_messages_in_english_or_formulas_are_said_again_in_chinese():
+    english = {"message": "fiscal_subtotal ≠ general_budget + …: expected 263.53, printed 260.53",
+               "expected": "263.53", "found": "260.53"}
+    assert plain(english) == "按表内其他数字推算应为 263.53 万元，原文印为 260.53 万元。"
+    assert plain({**english, "expected": "2635300", "found": "2605300"}, "元").startswith("按表内其他数字推算应为 263.53 万元")
+    chinese = {"message": "科目 2080199 在各表中名称不一致：甲（表2）；乙（表7）。"}
+    assert plain(chinese) == chinese["message"]
+
+
+def test_pinyin_and_initials():
+    assert pinyin_keys("焉耆县社会保险中心") == "yanqixianshehuibaoxianzhongxin yqxshbxzx"
+
+
+def test_headline_adds_only_one_year_and_kind():
+    rows = [{"year": 2024, "kind": "budget", "total": "1.5"}, {"year": 2024, "kind": "budget", "total": "2"},
+            {"year": 2019, "kind": "budget", "total": "100"}, {"year": 2024, "kind": "final", "total": "7"}]
+    assert _headline(rows) == [
+        {"year": "2024", "kind": "final", "count": 1, "total": "7"},
+        {"year": "2024", "kind": "budget", "count": 2, "total": "3.5"},
+        {"year": "2019", "kind": "budget", "count": 1, "total": "100"},
+    ]
+
+
+def _package(root, resources: list[dict], rows: dict[str, list[dict]], unit: dict | None = None) -> PackageView:
+    folder = root / "unit-x" / "2025-budget"
+    folder.mkdir(parents=True)
+    for name, table in rows.items():
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(table[0]))
+            writer.writeheader()
+            writer.writerows(table)
+    descriptor = {"name": "unit-x-2025-budget", "title": "某单位2025年部门预算", "resources": resources,
+                  "unit": unit or {"name": "某单位", "year": 2025, "kind": "budget"},
+                  "sitegen": {"tables": len(resources), "warnings": ["table not found: income_summary"]}}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    return PackageView(folder, "unit-x", "2025-budget")
+
+
+YUAN_ROWS = [
+    {"code": "", "class_code": "", "section_code": "", "item_code": "", "level": "0", "name": "合计",
+     "total": "156211123.00", "basic": "99706020.00", "project": "56505103.00", "source_page": "12"},
+    {"code": "201", "class_code": "201", "section_code": "", "item_code": "", "level": "1", "name": "一般公共服务支出",
+     "total": "2932700.55", "basic": "2932700.55", "project": "", "source_page": "12"},
+]
+
+
+def test_coverage_counts_recognised_extra_and_missing_tables(tmp_path):
+    pkg = _package(tmp_path, [
+        {"name": "expenditure_summary", "path": "expenditure_summary.csv", "unit": "元", "title": "支出预算总表"},
+        {"name": "income_summary", "path": "income_summary.csv", "description": NOT_FOUND_MARK + " (…)"},
+        {"name": "extra_x", "path": "extra_x.csv", "title": "政府采购预算表"},
+    ], {"expenditure_summary": YUAN_ROWS})
+    coverage = pkg.coverage()
+    assert (coverage["recognised"], len(coverage["extra"]), coverage["printed"]) == (1, 1, 3)
+    assert [r["name"] for r in coverage["missing"]] == ["income_summary"]
+    assert not coverage["complete"]
+    (pkg.folder / "audit.json").write_text(json.dumps({"checks_run": 4, "findings": []}), encoding="utf-8")
+    assert _quality_row({}, pkg)["rate"] == ""  # no 100% for a document mostly not read
+
+
+def test_a_yuan_table_shows_wan_and_keeps_the_printed_yuan(tmp_path):
+    pkg = _package(tmp_path, [{"name": "expenditure_summary", "path": "expenditure_summary.csv", "unit": "元"}],
+                   {"expenditure_summary": YUAN_ROWS})
+    view = table_view(pkg, "expenditure_summary")
+    assert view["columns"][0].title == "合计" and view["label_title"] == "科目名称"
+    total = view["rows"][0].cells[0]
+    assert (total.text, total.yuan) == ("15,621.11", "156211123.00")
+
+
+@pytest.mark.browser
+def test_unit_switch_shows_the_printed_yuan(tmp_path, browser):
+    pkg = _package(tmp_path / "dp", [{"name": "expenditure_summary", "path": "expenditure_summary.csv", "unit": "元",
+                                      "title": "支出预算总表"}], {"expenditure_summary": YUAN_ROWS})
+    render_site(pkg.folder.parents[1], tmp_path / "site")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}/unit-x/2025-budget/index.html")
+    page.evaluate("document.getElementById('expenditure_summary').open = true")
+    cell = page.locator("#expenditure_summary tbody tr").first.locator("td").first
+    assert cell.text_content() == "15,621.11"
+    assert "15,621.1123 万元" in cell.get_attribute("title") and "156,211,123.00 元" in cell.get_attribute("title")
+    cell.click()  # one tap: the exact value
+    assert cell.text_content() == "15,621.1123"
+    page.get_by_role("button", name="元（原文）").click()
+    assert cell.text_content() == "156,211,123.00"
+    assert page.locator(".cards strong").nth(1).text_content() == "99,706,020"  # 基本支出
+    assert page.locator(".unitbar .u").text_content() == "元"
+    page.get_by_role("button", name="万元").click()
+    assert page.locator(".cards strong").nth(1).text_content() == "9,970.60"
+    page.close()
+    server.shutdown()
