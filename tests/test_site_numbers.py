@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from sitegen.site.findings import plain
+from sitegen.site.notes import reading_notes
 from sitegen.site.render import _headline, _quality_row, render_site
 from sitegen.site.search import pinyin_keys
 from sitegen.site.tables import NOT_FOUND_MARK, table_view, trend, wan_exact, wan_round, wan_text
@@ -135,3 +136,22 @@ def test_unit_switch_shows_the_printed_yuan(tmp_path, browser):
     assert page.locator(".cards strong").nth(1).text_content() == "9,970.60"
     page.close()
     server.shutdown()
+
+
+def test_parser_notes_said_in_chinese_with_their_page():
+    notes, other = reading_notes([
+        "收支预算总表, page 14: cell '当年支出小计' is not a number; left empty",
+        "收入决算表, page 8: cell '类' under '' is not a number; left empty",
+        "2024年部门收入预算总表, page 11: columns ['财政拨款收入', '事业收入'] have no contract field; "
+        "published as an extra table",
+        "table not found: income_summary",
+        "第三部分 (情况说明) not found; no narrative_changes",
+        "something new the parser says",
+    ])
+    assert [(n.text, n.page) for n in notes] == [
+        ("「收支预算总表」中的“当年支出小计”不是数字，该格留空", "14"),
+        ("「收入决算表」中的“类”不是数字，该格留空", "8"),
+        ("「2024年部门收入预算总表」的列 “财政拨款收入”、“事业收入” 没有对应的统一口径字段，整表按原表列示、不参与核对", "11"),
+        ("未找到第三部分（情况说明），因此没有增减变化及原因", ""),
+    ]
+    assert other == 1

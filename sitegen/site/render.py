@@ -21,6 +21,7 @@ from . import strings
 from .downloads import dictionary, write_combined, write_xlsx, write_zip
 from .findings import finding_views
 from .glossary import BY_TERM, GLOSSARY
+from .notes import reading_notes
 from .search import SYNONYMS, document_texts, index_entry, search_text
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, load_packages, money
@@ -136,6 +137,7 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
     extra = [r["name"] for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")]
     tables = [table_view(pkg, name, flags) for name in [r.name for r in TABLE_RESOURCES] + extra]
     units = {t["unit"] for t in tables if t["rows"]}
+    notes, other_notes = reading_notes((pkg.descriptor.get("sitegen") or {}).get("warnings", []))
     anchors = {c.anchor for t in tables for r in t["rows"] for c in r.cells if c.anchor}
     for f in findings:
         f.anchor = f.anchor if f.anchor in anchors else ""  # only link cells the page shows
@@ -143,6 +145,8 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
         "tables": [t for t in tables if not t["not_found"]],
         "missing": [t for t in tables if t["not_found"]],
         "coverage": pkg.coverage(),
+        "notes": notes,
+        "other_notes": other_notes,
         "charts": [c for c in charts if c],
         "changes": pkg.rows("narrative_changes"),
         "targets": pkg.rows("performance_targets"),

@@ -156,6 +156,8 @@ ZH = {
     "compare_all": "全部公开文件",
     "coverage_short": "识别表格",
     "rate_partial": "部分表格未识别，不计通过率",
+    "notes_lead": "读取时遇到的问题（请以原文为准）：",
+    "other_notes": "另有 {} 条技术性解析记录，见",
     "notes_title": "解析日志（英文，供维护者参考）",
     "all_years_total": "各年度收支总预算合计（同一年度、同一类型相加）",
 }

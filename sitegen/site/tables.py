@@ -16,6 +16,7 @@ from ..package.schemas import BY_NAME
 WAN_PLACES = 2  # 万元 shown to 2 decimals, as the national template prints them
 HIDDEN = ("class_code", "section_code", "item_code", "level", "side", "line", "source_page", "code")
 LABEL_FIELDS = ("name", "item", "project_name")  # the first of these a table has is its name column
+UNTITLED = "（原表无列名）"  # a printed column with an empty header
 NOT_FOUND_MARK = "本文件未印出此表"  # the writer's description of a resource whose table was not found
 
 
@@ -106,7 +107,7 @@ def _columns(name: str, res: dict) -> tuple[Column, list[Column]]:
     if spec is not None:
         cols = [Column(f.name, f.title, f.money) for f in spec.fields if f.name not in HIDDEN]
     else:
-        cols = [Column(f["name"], f.get("title", f["name"]), f.get("type") == "number")
+        cols = [Column(f["name"], f.get("title") or UNTITLED, f.get("type") == "number")
                 for f in res.get("schema", {}).get("fields", []) if f["name"] not in HIDDEN]
     by_name = {c.name: c for c in cols}
     label = next((by_name[n] for n in LABEL_FIELDS if n in by_name), None)
