@@ -143,7 +143,7 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
         f.anchor = f.anchor if f.anchor in anchors else ""  # only link cells the page shows
     return {
         "tables": [t for t in tables if not t["not_found"]],
-        "missing": [t for t in tables if t["not_found"]],
+        "missing": [t for t in tables if t["not_found"] and pkg.expects(t["name"])],
         "coverage": pkg.coverage(),
         "notes": notes,
         "other_notes": other_notes,

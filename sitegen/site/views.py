@@ -110,6 +110,10 @@ class PackageView:
             return staffing["actual"], "实有人数（原文口径，可能含离退休人员）"
         return None, ""
 
+    def expects(self, resource: str) -> bool:
+        """Whether a document of this kind has a table of that resource (决算 tables are `final_*`)."""
+        return resource.startswith("final_") == (self.unit.get("kind") == "final")
+
     def coverage(self) -> dict:
         """How much of the document the site read: recognised tables, tables kept as printed, not found."""
         recognised, extra, missing = [], [], []
@@ -117,7 +121,7 @@ class PackageView:
             name = res["name"]
             if name.startswith("extra_"):
                 extra.append(res)
-            elif name in TABLE_NAMES:
+            elif name in TABLE_NAMES and self.expects(name):
                 not_found = (res.get("description") or "").startswith(NOT_FOUND_MARK)
                 (missing if not_found else recognised).append(res)
         found = (self.descriptor.get("sitegen") or {}).get("tables") or 0
