@@ -152,6 +152,7 @@ def test_comparison_takes_any_documents(site, browser):
     assert len(heads) == 2
     rows = page.locator("#side tbody th").all_text_contents()
     assert "收支总预算（万元）" in rows and "人均按" in rows
+    assert "208 社会保障和就业支出" in rows  # one row per 类 code
     page.close()
 
 

@@ -215,7 +215,7 @@ def _summary_row(pkg: PackageView) -> dict:
         "findings": len(pkg.findings()),
         "title": pkg.descriptor.get("title", ""),
         "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
-        "classes": {f"{label}": wan_exact(str(v)) for label, v in pkg.series("expenditure_summary", 1)},
+        "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},
     }
 
 

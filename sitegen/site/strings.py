@@ -121,6 +121,7 @@ ZH = {
     "license": "许可",
     "license_all": "数据包按各自声明的许可发布（默认 CC-BY-4.0）",
     "rows_unit": "行",
+    "empty_short": "空表",
     "printed_in_yuan": "原文以元列示，页面换算为万元显示（点数字看原值）",
     "extra_note": "此表未能对应到统一口径，按原表列示（列名照录原文）。",
     "by_size": "按金额从大到小",

@@ -204,9 +204,10 @@
           var tr = body.insertRow(); cell(tr, "th", m[0], "name");
           chosen.forEach(function (d) { cell(tr, "td", m[2](d[m[1]] == null ? "" : d[m[1]]), "num"); });
         });
-        classes.sort().forEach(function (k) {
-          var tr = body.insertRow(); cell(tr, "th", k, "name");
-          chosen.forEach(function (d) { cell(tr, "td", wan((d.classes || {})[k]), "num"); });
+        classes.sort().forEach(function (k) {  // one row per 类 code; the label as the first document prints it
+          var label = chosen.map(function (d) { return (d.classes || {})[k]; }).filter(Boolean)[0][0];
+          var tr = body.insertRow(); cell(tr, "th", label, "name");
+          chosen.forEach(function (d) { cell(tr, "td", wan(((d.classes || {})[k] || [])[1]), "num"); });
         });
         side.textContent = "";
         side.appendChild(tbl);
