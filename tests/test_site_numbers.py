@@ -155,3 +155,11 @@ def test_parser_notes_said_in_chinese_with_their_page():
         ("未找到第三部分（情况说明），因此没有增减变化及原因", ""),
     ]
     assert other == 1
+
+
+def test_cell_anchors_are_distinct_for_printed_labels():
+    from sitegen.site.tables import cell_anchor
+
+    assert cell_anchor("income_summary", "20801", "total") == "c-income_summary-20801-total"
+    a, b = cell_anchor("r", "一、财政拨款收入", "amount"), cell_anchor("r", "支出总计", "amount")
+    assert a != b and a.isascii() and b.isascii()

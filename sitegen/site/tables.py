@@ -8,6 +8,7 @@ that shows the exact value read it), and the data files keep what was printed.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -92,9 +93,9 @@ class Column:
 
 
 def cell_anchor(resource: str, row_key: str, column: str) -> str:
-    """The id of a table cell a finding points at (ASCII-safe: codes and field names are ASCII)."""
-    safe = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in f"{row_key}")
-    return f"c-{resource}-{safe or 'x'}-{column}"
+    """The id of a table cell a finding points at: codes as they are, printed labels hashed."""
+    safe = row_key if row_key.isascii() and row_key.isalnum() else hashlib.sha1(row_key.encode()).hexdigest()[:10]
+    return f"c-{resource}-{safe}-{column}"
 
 
 def row_key(row: dict) -> str:
@@ -122,13 +123,15 @@ def table_view(pkg, name: str, flags: dict[tuple[str, str, str], str] | None = N
     unit = res.get("unit", "万元")
     label, columns = _columns(name, res)
     raw = pkg.rows(name)
-    rows = []
+    rows, anchors = [], set()
     for r in raw:
         key = row_key(r)
         cells = []
         for c in columns:
             flag = flags.get((name, key, c.name), "")
             anchor = cell_anchor(name, key, c.name) if flag else ""
+            anchor = "" if anchor in anchors else anchor  # a label printed twice: link the first
+            anchors.add(anchor)
             if c.money:
                 yuan = r.get(c.name, "") if unit == "元" else ""
                 cells.append(Cell(wan_text(r.get(c.name), unit), True, yuan, flag, anchor))
