@@ -66,7 +66,8 @@ def test_headline_adds_only_one_year_and_kind():
     ]
 
 
-def _package(root, resources: list[dict], rows: dict[str, list[dict]], unit: dict | None = None) -> PackageView:
+def _package(root, resources: list[dict], rows: dict[str, list[dict]], unit: dict | None = None,
+             warnings: tuple[str, ...] = ("table not found: income_summary",)) -> PackageView:
     folder = root / "unit-x" / "2025-budget"
     folder.mkdir(parents=True)
     for name, table in rows.items():
@@ -76,7 +77,7 @@ def _package(root, resources: list[dict], rows: dict[str, list[dict]], unit: dic
             writer.writerows(table)
     descriptor = {"name": "unit-x-2025-budget", "title": "某单位2025年部门预算", "resources": resources,
                   "unit": unit or {"name": "某单位", "year": 2025, "kind": "budget"},
-                  "sitegen": {"tables": len(resources), "warnings": ["table not found: income_summary"]}}
+                  "sitegen": {"tables": len(resources), "warnings": list(warnings)}}
     (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     return PackageView(folder, "unit-x", "2025-budget")
 
@@ -163,3 +164,16 @@ def test_cell_anchors_are_distinct_for_printed_labels():
     assert cell_anchor("income_summary", "20801", "total") == "c-income_summary-20801-total"
     a, b = cell_anchor("r", "一、财政拨款收入", "amount"), cell_anchor("r", "支出总计", "amount")
     assert a != b and a.isascii() and b.isascii()
+
+
+def test_a_table_carries_the_notes_about_it(tmp_path):
+    from sitegen.site.render import unit_context
+
+    pkg = _package(tmp_path, [{"name": "expenditure_summary", "path": "expenditure_summary.csv", "unit": "元",
+                               "title": "支出预算总表"}], {"expenditure_summary": YUAN_ROWS},
+                   warnings=("支出预算总表, page 12: cell '小计' is not a number; left empty", "other note"))
+    context = unit_context(pkg, [])
+    table = next(t for t in context["tables"] if t["name"] == "expenditure_summary")
+    assert [(n.text, n.page) for n in table["notes"]] == [("「支出预算总表」中的“小计”不是数字，该格留空", "12")]
+    assert context["other_notes"] == 1
+    assert context["yuan_printed"]

@@ -34,6 +34,7 @@ SKIPPED = re.compile(r"^table not found: ")
 class Note:
     text: str
     page: str
+    table: str = ""  # the printed title of the table the note is about
 
 
 def reading_notes(warnings: list[str]) -> tuple[list[Note], int]:
@@ -48,7 +49,7 @@ def reading_notes(warnings: list[str]) -> tuple[list[Note], int]:
                 fields = {k: v for k, v in m.groupdict().items() if v is not None}
                 if "cols" in fields:
                     fields["cols"] = "、".join(f"“{c}”" for c in re.findall(r"'([^']*)'", fields["cols"]))
-                notes.append(Note(template.format(**fields), fields.get("page", "")))
+                notes.append(Note(template.format(**fields), fields.get("page", ""), fields.get("table", "")))
                 break
         else:
             other += 1

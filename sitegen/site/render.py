@@ -138,6 +138,8 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
     tables = [table_view(pkg, name, flags) for name in [r.name for r in TABLE_RESOURCES] + extra]
     units = {t["unit"] for t in tables if t["rows"]}
     notes, other_notes = reading_notes((pkg.descriptor.get("sitegen") or {}).get("warnings", []))
+    for tbl in tables:
+        tbl["notes"] = [n for n in notes if n.table and n.table == tbl["title"]]
     anchors = {c.anchor for t in tables for r in t["rows"] for c in r.cells if c.anchor}
     for f in findings:
         f.anchor = f.anchor if f.anchor in anchors else ""  # only link cells the page shows
