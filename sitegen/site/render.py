@@ -214,7 +214,7 @@ def _summary_row(pkg: PackageView) -> dict:
         "staff_basis": staff_basis,
         "project_share": share,
         "per_staff": per_staff,
-        "findings": len(pkg.findings()),
+        "findings": len(finding_views(pkg)[0]),  # as the unit page counts them: one per suspect cell
         "title": pkg.descriptor.get("title", ""),
         "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
         "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},

@@ -27,7 +27,7 @@ ZH = {
     "warnings": "解析提示",
     "home": "首页",
     "cite": "引用本数据",
-    "search_placeholder": "按单位名称筛选…",
+    "search_placeholder": "单位名称、拼音、项目或指标…",
     "footer": "数据由 sitegen 从公开文件自动提取，金额按原文照录，未作任何修正。",
     "skip": "跳到正文",
     "nav": "主导航",
