@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..package.schemas import BY_NAME
 from .tables import cell_anchor, row_key, wan_text
+
+if TYPE_CHECKING:
+    from .views import PackageView
 
 _NOT_PLAIN = re.compile(r"[A-Za-z_]{3,}|[≠Σ]")  # English words, field names, formulas
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -58,7 +62,7 @@ def _ref(suspect) -> tuple[str, str, str] | None:
     return None
 
 
-def _page_of(pkg, resource: str, key: str) -> str:
+def _page_of(pkg: PackageView, resource: str, key: str) -> str:
     """The page the finding's row is printed on (any table's, when the finding names none)."""
     names = [resource] if resource else [r["name"] for r in pkg.descriptor.get("resources", [])]
     for name in names:
@@ -71,12 +75,12 @@ def _page_of(pkg, resource: str, key: str) -> str:
 NARRATIVE_MARK = "第三部分"  # findings about the narrative name it so in `table`
 
 
-def _first_page(pkg, resource: str) -> str:
+def _first_page(pkg: PackageView, resource: str) -> str:
     pages = [int(r["source_page"]) for r in pkg.rows(resource) if str(r.get("source_page", "")).isdigit()]
     return str(min(pages)) if pages else ""
 
 
-def locate(pkg, finding: dict, resource: str, key: str) -> tuple[str, str]:
+def locate(pkg: PackageView, finding: dict, resource: str, key: str) -> tuple[str, str]:
     """(page, link text): the finding's own page, else its row's, else where its part begins."""
     page = str(finding.get("source_page") or _page_of(pkg, resource, key))
     if page:
@@ -88,7 +92,7 @@ def locate(pkg, finding: dict, resource: str, key: str) -> tuple[str, str]:
     return (page, f"原文该表（第 {page} 页起）") if page else ("", "")
 
 
-def _where(pkg, resource: str, key: str, column: str, finding: dict) -> str:
+def _where(pkg: PackageView, resource: str, key: str, column: str, finding: dict) -> str:
     res = pkg.resource(resource) or {}
     table = " ".join(x for x in (res.get("table_number", ""), res.get("title", "")) if x) or finding.get("table", "")
     name = finding.get("row_name", "")
@@ -98,7 +102,7 @@ def _where(pkg, resource: str, key: str, column: str, finding: dict) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _view(pkg, f: dict, message: str, suspect: bool = False) -> FindingView:
+def _view(pkg: PackageView, f: dict, message: str, suspect: bool = False) -> FindingView:
     resource, key, column = f.get("resource", ""), _key(f), f.get("column", "")
     page, page_label = locate(pkg, f, resource, key)
     anchor = cell_anchor(resource, key, column) if resource and column else ""
@@ -106,7 +110,7 @@ def _view(pkg, f: dict, message: str, suspect: bool = False) -> FindingView:
                        page, page_label, anchor, str(f.get("expected", "")), str(f.get("found", "")), suspect)
 
 
-def finding_views(pkg) -> tuple[list[FindingView], dict[tuple[str, str, str], str]]:
+def finding_views(pkg: PackageView) -> tuple[list[FindingView], dict[tuple[str, str, str], str]]:
     """(findings to show, {(resource, row key, column): 'suspect' | 'failing'} for the tables).
 
     Findings explained by one suspect cell become one entry: the suspect's message, its page and

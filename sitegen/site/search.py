@@ -4,8 +4,12 @@ and the text of projects and performance targets (the client searches it; no ser
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from pypinyin import Style, lazy_pinyin
+
+if TYPE_CHECKING:
+    from .views import PackageView
 
 # Abbreviations people type → the words documents print (one line each; both directions match).
 SYNONYMS = {
@@ -43,7 +47,7 @@ def search_text(*parts: str) -> str:
     return f"{text} {pinyin_keys(parts[0] if parts else '')}".strip()
 
 
-def document_texts(pkg) -> list[str]:
+def document_texts(pkg: PackageView) -> list[str]:
     """Project names and target indicators of one document, deduplicated, in document order."""
     seen: dict[str, None] = {}
     for row in pkg.rows("general_project_expenditure"):

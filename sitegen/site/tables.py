@@ -11,8 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from ..package.schemas import BY_NAME
+
+if TYPE_CHECKING:
+    from .views import PackageView
 
 WAN_PLACES = 2  # 万元 shown to 2 decimals, as the national template prints them
 HIDDEN = ("class_code", "section_code", "item_code", "level", "side", "line", "source_page", "code")
@@ -116,7 +120,7 @@ def _columns(name: str, res: dict) -> tuple[Column, list[Column]]:
     return label, [c for c in cols if c is not label]
 
 
-def table_view(pkg, name: str, flags: dict[tuple[str, str, str], str] | None = None) -> dict:
+def table_view(pkg: PackageView, name: str, flags: dict[tuple[str, str, str], str] | None = None) -> dict:
     """One table ready for the template: name column first, cells formatted, flagged cells marked."""
     flags = flags or {}
     res = pkg.resource(name) or {}
