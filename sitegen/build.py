@@ -6,23 +6,37 @@ import functools
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import time
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, parser_version
 from .audit import audit_for_build
+from .content import discover, file_meta, load_metadata  # noqa: F401 (discover: re-exported)
 from .disclosure import Disclosure, ParseError, parse_document
-from .executors import run_dask, run_local
-from .extract import SUFFIXES, ExtractError, read_document
+from .executors import run_dask, run_inline, run_local
+from .extract import ExtractError, read_document
 from .extract.files import file_sha256
-from .package.writer import clean_stale, package_dir, safe_id, slugify, write_package
+from .package.writer import assemble, clean_stale, package_dir, safe_id, slugify, write_package
+from .serial import disclosure_from_data, disclosure_to_data, dumps, loads
 
 MAX_PAGES = 400
+
+
+AuditResult = tuple[list[dict], int, int]  # findings, checks run, text checks run
+
+
+@dataclass
+class Parsed:
+    """A file's whole work, done in its worker: the disclosure, and the audit of the CSVs it
+    makes with the digest of what was audited (`audited_inputs`)."""
+
+    disclosure: Disclosure
+    audit: AuditResult
+    audited: str
+    problems: list[str] = field(default_factory=list)  # parts that could not be read
 
 
 @dataclass
@@ -32,6 +46,8 @@ class Outcome:
     error: str | None = None
     seconds: float = 0.0
     cached: bool = False
+    audit: tuple[AuditResult, str] | None = None  # the worker's audit and what it audited
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -40,6 +56,7 @@ class BuildReport:
     changed: list[Path] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     tables: int = 0
     findings: int = 0
     seconds: float = 0.0
@@ -47,99 +64,91 @@ class BuildReport:
     cached: int = 0
 
 
-def discover(content: Path) -> list[Path]:
-    """Source files under content/, sorted for reproducible builds."""
-    return sorted(
-        p for p in Path(content).rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-        and p.name.lower() != "readme.md"
-    )
+def parse_file(path: str, max_pages: int | None = MAX_PAGES, parts: tuple[str, ...] = (),
+               problems: list[str] | None = None) -> Disclosure:
+    """Read and parse one source file, with the files declared as its parts (runs in a worker).
 
-
-def declared_parts(content: Path, paths: list[Path]) -> dict[Path, list[Path]]:
-    """{main file: [its parts]} from `part_of = "main.pdf"` entries in content/metadata.toml."""
-    metadata = load_metadata(content)
-    out: dict[Path, list[Path]] = {}
-    for path in paths:
-        meta = file_meta(metadata, path, content)
-        main = meta.get("part_of")
-        if main:
-            out.setdefault(Path(content) / main, []).append(path)
-    return {k: sorted(v) for k, v in out.items()}
-
-
-def load_metadata(content: Path) -> dict:
-    """content/metadata.toml: [defaults] and [files."name.pdf"] tables; all optional."""
-    path = Path(content) / "metadata.toml"
-    if not path.exists():
-        return {"defaults": {}, "files": {}}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {"defaults": data.get("defaults", {}), "files": data.get("files", {})}
-
-
-def file_meta(metadata: dict, path: Path, content: Path) -> dict:
-    meta = dict(metadata.get("defaults", {}))
-    try:
-        rel = path.relative_to(content).as_posix()
-    except ValueError:
-        rel = path.name
-    meta.update(metadata.get("files", {}).get(rel, metadata.get("files", {}).get(path.name, {})))
-    return meta
-
-
-def parse_file(path: str, max_pages: int | None = MAX_PAGES, parts: tuple[str, ...] = ()) -> Disclosure:
-    """Read and parse one source file, with the files declared as its parts (runs in a worker)."""
+    With `problems`, a part that cannot be read is named there and left out (its main file is
+    still published, its tables reported missing); without, it stops the parse."""
     doc = read_document(path, max_pages=max_pages)
     for part in parts:
-        more = read_document(part, max_pages=max_pages)
+        try:
+            more = read_document(part, max_pages=max_pages)
+        except (ExtractError, OSError) as exc:
+            if problems is None:
+                raise
+            reason = str(exc) if isinstance(exc, ExtractError) else f"{part}: cannot read the file ({exc})"
+            problems.append(f"{reason}; part of {path}, left out of it")
+            doc.sha256 = hashlib.sha256((doc.sha256 + file_sha256(part)).encode()).hexdigest()
+            continue
         offset = doc.page_count
         for page in more.pages:
             page.number += offset
         doc.pages.extend(more.pages)
         doc.sha256 = hashlib.sha256((doc.sha256 + more.sha256).encode()).hexdigest()
+        if max_pages and doc.page_count > max_pages:
+            raise ExtractError(path, f"{doc.page_count} pages with its parts, more than the limit of {max_pages}")
     return parse_document(doc)
 
 
-def _worker(job: str, max_pages: int | None = MAX_PAGES) -> tuple[str, Disclosure | None, str | None, float]:
-    """job: the main file, then its parts, one per line."""
-    path, *parts = job.split("\n")
+def _worker(job: tuple[str, ...], max_pages: int | None = MAX_PAGES) -> tuple[str, Parsed | None, str | None, float]:
+    """job: the main file, then its parts. Parse and audit, so both run under the worker's limits."""
+    path, *parts = job
     start = time.perf_counter()
     try:
-        return path, parse_file(path, max_pages, tuple(parts)), None, time.perf_counter() - start
+        problems: list[str] = []
+        disclosure = parse_file(path, max_pages, tuple(parts), problems)
+        files, dp = assemble(disclosure, "unit")
+        parsed = Parsed(disclosure, audit_for_build(files, dp, disclosure), audited_inputs(files, dp), problems)
+        return path, parsed, None, time.perf_counter() - start
     except (ExtractError, ParseError) as exc:
         return path, None, str(exc), time.perf_counter() - start
+    except OSError as exc:
+        return path, None, f"{path}: cannot read the file ({exc.strerror or exc})", time.perf_counter() - start
     except Exception as exc:  # never let one file stop the build
         return path, None, f"{path}: unexpected parser failure ({type(exc).__name__}: {exc})", time.perf_counter() - start
 
 
 class Cache:
-    """Parsed disclosures keyed by the source's sha256 and the parser version."""
+    """Parsed disclosures and their audits keyed by the source's sha256 and the parser version.
+
+    Stored as JSON with its own sha256 (data, never code: a planted file cannot run anything);
+    an entry that does not load or match its hash is a miss."""
 
     def __init__(self, root: Path | None):
         self.root = Path(root) if root else None
 
     def _path(self, sha: str) -> Path | None:
-        return self.root / f"{sha}-{parser_version()}.pickle" if self.root else None
+        return self.root / f"{sha}-{parser_version()}.json" if self.root else None
 
-    def get(self, sha: str) -> Disclosure | None:
+    def get(self, sha: str) -> Parsed | None:
         path = self._path(sha)
         if path is None or not path.exists():
             return None
         try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh)
-        except Exception:
+            data = loads(path.read_bytes())
+            findings, checks, text_checks = data["audit"]
+            return Parsed(disclosure_from_data(data["disclosure"]), (findings, checks, text_checks), data["audited"],
+                          data["problems"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, sha: str, disclosure: Disclosure) -> None:
+    def put(self, sha: str, parsed: Parsed) -> None:
         path = self._path(sha)
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(disclosure, fh)
+        tmp.write_bytes(dumps({"disclosure": disclosure_to_data(parsed.disclosure),
+                               "audit": list(parsed.audit), "audited": parsed.audited, "problems": parsed.problems}))
         os.replace(tmp, path)
+
+
+def _source_sha(path: Path, parts: list[Path]) -> str:
+    sha = file_sha256(path)
+    for part in parts:
+        sha = hashlib.sha256((sha + file_sha256(part)).encode()).hexdigest()
+    return sha
 
 
 def parse_many(
@@ -166,40 +175,48 @@ def parse_many(
     outcomes: dict[Path, Outcome] = {}
     todo: list[Path] = []
     for path in paths:
-        sha = file_sha256(path)
-        for part in parts.get(path, []):
-            sha = hashlib.sha256((sha + file_sha256(part)).encode()).hexdigest()
-        hit = cache.get(sha)
+        try:
+            hit = cache.get(_source_sha(path, parts.get(path, [])))
+        except OSError as exc:
+            outcomes[path] = Outcome(path, error=f"{exc.filename}: cannot read the file ({exc.strerror or exc})")
+            if progress:
+                progress(outcomes[path])
+            continue
         if hit is not None:
-            hit.source.path = str(path)
-            outcomes[path] = Outcome(path, hit, cached=True)
+            hit.disclosure.source.path = str(path)
+            outcomes[path] = Outcome(path, hit.disclosure, cached=True, audit=(hit.audit, hit.audited),
+                                     problems=hit.problems)
             if progress:
                 progress(outcomes[path])
         else:
             todo.append(path)
 
     def collect(result) -> None:
-        _collect(result, outcomes, cache, progress)
+        path_s, parsed, error, seconds = result
+        if error and parts.get(Path(path_s)):  # its parts go down with it: name them too
+            error += f" (its parts not read: {', '.join(map(str, parts[Path(path_s)]))})"
+        _collect((path_s, parsed, error, seconds), outcomes, cache, progress)
 
     if todo:
-        names = ["\n".join([str(p), *map(str, parts.get(p, []))]) for p in todo]
+        names = [(str(p), *map(str, parts.get(p, []))) for p in todo]
         task = functools.partial(_worker, max_pages=max_pages)
         if executor == "dask":
-            run_dask(task, names, collect, scheduler)
+            run_dask(task, names, collect, scheduler, timeout=timeout, memory_mb=memory_mb)
         elif executor == "inline":
-            for name in names:
-                collect(task(name))
+            run_inline(task, names, collect, timeout=timeout)
         else:
             run_local(task, names, collect, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
     return [outcomes[p] for p in paths]
 
 
 def _collect(result, outcomes: dict[Path, Outcome], cache: Cache, progress) -> None:
-    path_s, disclosure, error, seconds = result
+    path_s, parsed, error, seconds = result
     path = Path(path_s)
-    outcome = Outcome(path, disclosure, error, seconds)
-    if disclosure is not None:
-        cache.put(disclosure.source.sha256, disclosure)
+    outcome = Outcome(path, error=error, seconds=seconds)
+    if parsed is not None:
+        outcome.disclosure, outcome.audit = parsed.disclosure, (parsed.audit, parsed.audited)
+        outcome.problems = parsed.problems
+        cache.put(parsed.disclosure.source.sha256, parsed)
     outcomes[path] = outcome
     if progress:
         progress(outcome)
@@ -236,6 +253,13 @@ def package_input(target: Path) -> dict | None:
             "tables": meta.get("tables", 0), "warnings": meta.get("warnings", [])}
 
 
+def audited_inputs(files: dict[str, bytes], dp: dict) -> str:
+    """Digest of what the audit reads of a package: its CSV bytes, unit facts and resources."""
+    blob = json.dumps([{name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+                       dp.get("unit"), dp.get("resources")], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
 class PackageSink:
     """Writes each parsed disclosure's package as soon as it arrives, then lets it go.
 
@@ -243,22 +267,36 @@ class PackageSink:
     year, the first in path order wins, whatever order the workers finish in.
     """
 
-    def __init__(self, out: Path, content: Path, report: BuildReport):
+    def __init__(self, out: Path, content: Path, report: BuildReport, metadata: dict | None = None):
         self.out, self.content, self.report = Path(out), Path(content), report
-        self.metadata = load_metadata(content)
+        self.metadata = metadata if metadata is not None else load_metadata(self.content, report.errors)
         self.claimed: dict[Path, Path] = {}
         self._stats: dict[Path, tuple[int, int, list[str], bool]] = {}
         clean_stale(self.out)
 
     def __call__(self, outcome: Outcome) -> None:
+        try:
+            self._take(outcome)
+        except Exception as exc:  # one package that cannot be written never stops the build
+            self.report.errors.append(f"{outcome.path}: package not written ({type(exc).__name__}: {exc})")
+            outcome.disclosure = None
+            for target in [t for t, p in self.claimed.items() if p == outcome.path and t not in self._stats]:
+                del self.claimed[target]
+
+    def _take(self, outcome: Outcome) -> None:
         if outcome.error:
             self.report.errors.append(outcome.error)
             return
+        self.report.errors.extend(outcome.problems)
         disclosure = outcome.disclosure
         assert disclosure is not None
         meta = file_meta(self.metadata, outcome.path, self.content)
         if meta.get("year"):
             disclosure.unit["year"] = int(meta["year"])
+        if meta.get("unit"):  # the unit's name, for documents that do not print it (tables-only attachments)
+            disclosure.unit["name"] = str(meta["unit"])
+        if meta.get("kind") in ("budget", "final"):
+            disclosure.unit["kind"] = meta["kind"]
         unit_id = unit_id_for(disclosure, meta)
         target = package_dir(self.out, unit_id, disclosure.year, disclosure.kind)
         holder = self.claimed.get(target)
@@ -283,7 +321,9 @@ class PackageSink:
         counted: list[int] = []
 
         def audit(files: dict[str, bytes], dp: dict) -> tuple[list[dict], int, int]:
-            result = audit_for_build(files, dp, disclosure)
+            # the worker audited the same CSVs unless metadata changed what they say
+            ready = outcome.audit
+            result = ready[0] if ready and ready[1] == audited_inputs(files, dp) else audit_for_build(files, dp, disclosure)
             counted.append(len(result[0]))
             return result
 

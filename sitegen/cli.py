@@ -5,28 +5,36 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import sys
 import time
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .build import (
-    BuildReport,
-    Cache,
-    PackageSink,
-    declared_parts,
-    discover,
-    load_metadata,
-    parse_many,
-)
+from .build import BuildReport, Cache, PackageSink, parse_many
+from .content import discover, load_metadata, resolve_parts, scan
+from .executors import inline_limits
 from .extract import SUFFIXES
 
 console = Console(stderr=True, soft_wrap=True)
 FAIL_LEVELS = ("invalid", "errors", "warnings")
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: object) -> str:
+    """Untrusted text (file names, cells) made safe for the log: terminal escapes and control
+    characters removed, Rich markup shown as typed."""
+    return escape(_CONTROL.sub("", str(text)).replace("\n", "⏎"))
+
+
+def say(kind: str, text: object) -> None:
+    colour = {"error": "red", "warning": "yellow", "skipped": "yellow", "note": "cyan"}.get(kind, "white")
+    console.print(f"[{colour}]{kind}[/{colour}] {printable(text)}")
 
 
 def _progress(total: int, label: str):
@@ -80,11 +88,17 @@ def _parse_with_progress(paths: list[Path], cache: Cache, label: str, jobs=None,
             progress.advance(task)
             if verbose:
                 state = "cached" if outcome.cached else f"{outcome.seconds:.2f}s"
-                console.print(f"  {outcome.path} ({state})")
+                console.print(f"  {printable(outcome.path)} ({state})")
 
         return parse_many(paths, jobs=jobs, cache=cache, progress=tick, executor=executor,
                           scheduler=scheduler, timeout=timeout, memory_mb=max_memory, max_pages=max_pages,
                           parts=parts)
+
+
+def _limits_note(run: dict) -> None:
+    if run.get("executor") == "inline":
+        for note in inline_limits(run.get("timeout"), run.get("max_memory")):
+            say("note", note)
 
 
 @cli.command()
@@ -97,20 +111,22 @@ def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, 
     paths = _expand(files)
     bad = [p for p in paths if p.suffix.lower() not in SUFFIXES]
     for p in bad:
-        console.print(f"[red]error[/red] {p}: unsupported file type")
+        say("error", f"{p}: unsupported file type")
     paths = [p for p in paths if p not in bad]
     content_dir = Path(content) if content else (paths[0].parent if paths else Path("."))
     report = BuildReport()
-    sink = PackageSink(Path(out), content_dir, report)
+    metadata = load_metadata(content_dir, report.errors)
+    sink = PackageSink(Path(out), content_dir, report, metadata)
+    _limits_note(run)
     _parse_with_progress(paths, Cache(None), "parsing", verbose=verbose, sink=sink,
-                         parts=declared_parts(content_dir, paths), **run)
+                         parts=resolve_parts(content_dir, paths, metadata, report.errors), **run)
     sink.finish()
     for pkg in report.packages:
         click.echo(str(pkg))
     for w in report.warnings if verbose else []:
-        console.print(f"[yellow]warning[/yellow] {w}")
+        say("warning", w)
     for e in report.errors:
-        console.print(f"[red]error[/red] {e}")
+        say("error", e)
     if report.errors or bad:
         sys.exit(1)
 
@@ -196,29 +212,31 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
     start = time.perf_counter()
     content_dir = Path(content)
     if not content_dir.is_dir():
-        console.print(f"[red]error[/red] content folder {content_dir} does not exist")
+        say("error", f"content folder {content_dir} does not exist")
         sys.exit(2)
-    load_metadata(content_dir)  # fail early on a broken metadata file
-    paths = discover(content_dir)
-    report = BuildReport()
-    sink = PackageSink(Path(data), content_dir, report)
-    outcomes = _parse_with_progress(paths, Cache(Path(cache_dir) if cache_dir else None), "parsing",
-                                    verbose=verbose, sink=sink, parts=declared_parts(content_dir, paths), **run)
+    found = scan(content_dir)
+    report = BuildReport(errors=list(found.errors), skipped=list(found.skipped))
+    sink = PackageSink(Path(data), content_dir, report, found.metadata)
+    _limits_note(run)
+    outcomes = _parse_with_progress(found.files, Cache(Path(cache_dir) if cache_dir else None), "parsing",
+                                    verbose=verbose, sink=sink, parts=found.parts, **run)
     sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
     report.seconds = time.perf_counter() - start
+    for s in [*report.skipped, *site.left_out]:
+        say("skipped", s)
     for e in report.errors:
-        console.print(f"[red]error[/red] {e}")
+        say("error", e)
     if verbose:
         for w in report.warnings:
-            console.print(f"[yellow]warning[/yellow] {w}")
+            say("warning", w)
     cached = sum(1 for o in outcomes if o.cached)
     console.print(
         f"[bold]built[/bold] {len(report.packages)} disclosures "
         f"({cached} from cache), {report.tables} tables, {report.findings} findings, "
         f"{len(report.warnings)} warnings, {len(report.errors)} errors, "
         f"{len(site.pages)} pages ({len(site.rendered)} rendered, {len(site.reused)} unchanged) "
-        f"in {report.seconds:.1f}s → {out}/index.html"
+        f"in {report.seconds:.1f}s → {printable(out)}/index.html"
     )
     if strict and report.errors:
         sys.exit(1)

@@ -106,3 +106,27 @@ def site(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/", root
     server.shutdown()
+
+
+REAL_DIRS = (Path(__file__).resolve().parents[1] / "content" / "real", FIXTURES / "real2")
+
+
+def real_pdf(name: str) -> Path:
+    """A real disclosure by file stem: content/real/<name>.pdf or tests/fixtures/real2/<name>.pdf."""
+    return next(d / f"{name}.pdf" for d in REAL_DIRS if (d / f"{name}.pdf").exists())
+
+
+@pytest.fixture(scope="session")
+def real_parsed():
+    """Parse each real PDF once per session."""
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+
+    cache: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = parse_document(read_document(real_pdf(name)))
+        return cache[name]
+
+    return get

@@ -12,22 +12,15 @@ from pathlib import Path
 import pytest
 
 from sitegen.audit import audit_disclosure
-from sitegen.disclosure import parse_document
-from sitegen.extract import read_document
+from sitegen.contract import FINAL_RESOURCES
 
 REAL = Path(__file__).resolve().parents[1] / "content" / "real"
 
 
 @pytest.fixture(scope="module")
-def real():
-    cache: dict[str, object] = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = parse_document(read_document(REAL / f"{name}.pdf"))
-        return cache[name]
-
-    return get
+def real(real_parsed):
+    """The session's parse of each real PDF (shared with the other real-PDF tests)."""
+    return real_parsed
 
 
 @pytest.mark.parametrize(
@@ -77,11 +70,11 @@ def test_jiangsu_cells_and_extra_tables(real):
     assert "一般公共预算机关运行经费支出预算表" in titles and "政府采购支出预算表" in titles
 
 
-def test_final_accounts_become_extra_tables(real):
+def test_final_accounts_map_to_final_resources(real):
     d = real("govbudgetchecker-06")
-    assert all(name.startswith("extra_") for name in d.tables)
-    table = next(t for t in d.tables.values() if t.title == "一般公共预算财政拨款支出决算表")
-    assert [title for _, title in table.fields][:3] == ["合计", "基本支出", "项目支出"]
+    assert sorted(d.tables) == sorted(r.name for r in FINAL_RESOURCES)
+    assert d.tables["final_general_budget_expenditure"].title == "一般公共预算财政拨款支出决算表"
+    assert d.tables["final_general_budget_expenditure"].unprinted == []
 
 
 @pytest.mark.parametrize("name", ["govbudgetchecker-01", "govbudgetchecker-02", "govbudgetchecker-06",
@@ -127,14 +120,13 @@ def test_text_and_tables_in_two_pdfs_are_one_disclosure(tmp_path):
 def test_sample_cells_checked_against_the_pages(real):
     """Cells read by eye from the rendered pages (pypdfium2 at 1.2×)."""
     final = real("govbudgetchecker-06")
-    t = next(t for t in final.tables.values() if t.title == "一般公共预算财政拨款支出决算表")  # page 15
-    assert [title for _, title in t.fields] == ["合计", "基本支出", "项目支出"]
+    t = final.tables["final_general_budget_expenditure"]  # page 15, 一般公共预算财政拨款支出决算表
     row = _row(t, code="2010601")
-    assert (row["name"], row["value_1"], row["value_2"], row["value_3"]) == (
+    assert (row["name"], row["total"], row["basic"], row["project"]) == (
         "行政运行", Decimal("1511.89"), Decimal("1503.52"), Decimal("8.37"))
-    assert _row(t, code="2010602")["value_2"] is None
+    assert _row(t, code="2010602")["basic"] is None
     total = _row(t, level=0)
-    assert (total["name"], total["value_1"], total["value_3"]) == ("合计", Decimal("2940.05"), Decimal("603.14"))
+    assert (total["name"], total["total"], total["project"]) == ("合计", Decimal("2940.05"), Decimal("603.14"))
 
     jiangsu = real("open-budget-01")
     three = jiangsu.tables["three_public_expenses"]  # 公开09表, printed sideways
@@ -142,9 +134,12 @@ def test_sample_cells_checked_against_the_pages(real):
     assert got["合计"] == Decimal("1276.7") and got["会议费"] == Decimal("158.44")
     assert got["因公出国(境)费"] == Decimal("80") and got["公务用车运行维护费"] == Decimal("237")
     assert got["公务用车购置费"] is None
-    spending = next(t for t in jiangsu.tables.values() if t.title == "支出预算总表")  # 公开03表
-    assert [(title, spending.rows[0][name]) for name, title in spending.fields] == [
-        ("合计", Decimal("24169.74")), ("基本支出", Decimal("15844.04")), ("项目支出", Decimal("4335.30")),
+    spending = jiangsu.tables["expenditure_summary"]  # 公开03表 支出预算总表, mapped by meaning
+    assert spending.title == "支出预算总表" and spending.table_number == "公开03表"
+    row = spending.rows[0]
+    assert (row["total"], row["basic"], row["project"]) == (
+        Decimal("24169.74"), Decimal("15844.04"), Decimal("4335.30"))
+    assert [(title, row[name]) for name, title in spending.x_fields] == [
         ("单位预留机动经费", Decimal("3990.4")), ("结转下年资金", None)]
 
     shanghai = real("govbudgetchecker-02")
@@ -157,11 +152,15 @@ def test_sample_cells_checked_against_the_pages(real):
 def test_shanghai_2024_cells(real):
     """govbudgetchecker-01, read by eye on pages 11, 21, 29 and 31."""
     d = real("govbudgetchecker-01")
-    income = next(t for t in d.tables.values() if t.title == "2024年部门收入预算总表")  # page 11
-    assert [title for _, title in income.fields] == ["收入预算 合计", "收入预算 财政拨款收入", "收入预算 事业收入",
-                                                     "收入预算 事业单位经营收入", "收入预算 其他收入"]
+    income = d.tables["income_summary"]  # page 11, 2024年部门收入预算总表 mapped by meaning
+    assert income.title == "2024年部门收入预算总表"
+    assert [title for _, title in income.x_fields] == ["收入预算事业收入", "收入预算事业单位经营收入", "收入预算其他收入"]
+    assert income.unprinted == ["general_budget", "general_budget_transfer", "fund_budget", "fund_budget_transfer",
+                                "state_capital_budget", "state_capital_transfer", "special_account", "unit_funds",
+                                "fiscal_carryover", "nonfiscal_carryover"]
     row = _row(income, code="2013202")
-    assert (row["name"], row["value_1"], row["value_2"], row["value_3"]) == (
+    business = income.x_fields[0][0]
+    assert (row["name"], row["total"], row["fiscal_subtotal"], row[business]) == (
         "一般行政管理事务", Decimal("888700"), Decimal("888700"), Decimal("0"))
     fiscal = d.tables["fiscal_summary"]  # page 21
     assert _row(fiscal, side="expenditure", item="八、城乡社区支出")["general_budget"] == Decimal("119385303")

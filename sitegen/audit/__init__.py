@@ -25,6 +25,14 @@ def _label(number: str, title: str) -> str:
     return f"{number} {title}".strip()
 
 
+def _printed(rows: list[dict], unprinted) -> list[dict]:
+    """Rows without the contract columns the table does not print (the audit skips those)."""
+    if not unprinted:
+        return rows
+    gone = set(unprinted)
+    return [{k: v for k, v in r.items() if k not in gone} for r in rows]
+
+
 def audit_files(descriptor: dict, read: Callable[[str], bytes | None],
                 text: list[Finding], text_checks: int) -> tuple[list[Finding], int]:
     """Audit a package's CSVs (`read(path)` gives a resource's bytes) plus its text findings."""
@@ -34,7 +42,7 @@ def audit_files(descriptor: dict, read: Callable[[str], bytes | None],
         if data is None:
             continue
         name = res["name"]
-        tables[name] = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+        tables[name] = _printed(list(csv.DictReader(io.StringIO(data.decode("utf-8")))), res.get("unprinted_fields"))
         titles[name] = _label(res.get("table_number", ""), res.get("title", ""))
         units[name] = res.get("unit", "万元")
         columns[name] = {f["name"]: f.get("title", f["name"]) for f in res.get("schema", {}).get("fields", [])}

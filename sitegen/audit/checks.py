@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
-from ..disclosure.template import ROW_SUMS
+from ..contract import ROW_SUMS
 from .declared import Finding, finding
 from .suspects import Evaluation, mark_suspects
 
@@ -129,7 +129,8 @@ def check_row_sums(ctx: Context) -> Iterator[Finding]:
     for resource, rules in ROW_SUMS.items():
         rows = ctx.rows(resource)
         # a table that does not print the part columns at all (e.g. one 金额 column) has no row identity
-        rules = [(t, parts) for t, parts in rules if any(num(r.get(p)) is not None for r in rows for p in parts)]
+        rules = [(t, _printed_parts(rows, t, parts)) for t, parts in rules
+                 if any(num(r.get(p)) is not None for r in rows for p in parts) and any(t in r for r in rows)]
         for row in rows:
             for total, parts in rules:
                 values = [num(row.get(p)) for p in parts]
@@ -141,11 +142,22 @@ def check_row_sums(ctx: Context) -> Iterator[Finding]:
                                     _parts_label(ctx, resource, parts))
 
 
+def _printed_parts(rows: list[dict], total: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A table mapped by meaning may print part columns the contract lacks (`x_` fields, e.g.
+    单位预留机动经费 beside 基本支出 and 项目支出): they join the parts when its total row adds up so."""
+    extra = tuple(dict.fromkeys(k for r in rows for k in r if k.startswith("x_")))
+    head = next((r for r in rows if r.get("level") in (0, "0")), rows[0] if rows else {})
+    if extra and num(head.get(total)) == _sum(num(head.get(p)) for p in (*parts, *extra)):
+        return (*parts, *extra)
+    return parts
+
+
 # ------------------------------------------------------------------ hierarchy
 
 HIERARCHY = ("income_summary", "expenditure_summary", "general_budget_expenditure",
              "general_basic_expenditure", "general_project_expenditure", "fund_budget_expenditure",
-             "state_capital_expenditure")
+             "state_capital_expenditure", "final_income", "final_expenditure", "final_general_budget_expenditure",
+             "final_fund_budget", "final_state_capital")
 
 
 def _value_columns(rows: list[dict]) -> list[str]:
@@ -214,7 +226,8 @@ _TOP_INCOME = re.compile(r"^[一二三四五六七八九十]+、")
 
 def check_summary(ctx: Context) -> Iterator[Finding]:
     """表1: income total = expenditure total; each side's total = sum of its lines."""
-    for resource, column in (("income_expenditure_summary", "amount"), ("fiscal_summary", "total")):
+    for resource, column in (("income_expenditure_summary", "amount"), ("fiscal_summary", "total"),
+                             ("final_income_expenditure_summary", "amount"), ("final_fiscal_summary", "total")):
         rows = ctx.rows(resource)
         inc, exp = _side_total(rows, "income"), _side_total(rows, "expenditure")
         if inc and exp:
@@ -267,6 +280,16 @@ def check_cross_tables(ctx: Context) -> Iterator[Finding]:
                                         f"{label}同一科目（全部为一般公共预算时两表应相同）")
 
 
+def check_final_basic(ctx: Context) -> Iterator[Finding]:
+    """决算 公开06 人员经费合计 + 公用经费合计 = 公开05 基本支出 合计."""
+    lists = [r for r in ctx.rows("final_general_basic_expenditure") if str(r.get("level")) == "0"]
+    t5 = _total_row(ctx.rows("final_general_budget_expenditure"))
+    if lists and t5 and num(t5.get("basic")) is not None and \
+            ctx.units.get("final_general_basic_expenditure") == ctx.units.get("final_general_budget_expenditure"):
+        yield from _compare(ctx, "cross_table", "final_general_basic_expenditure", t5, "basic",
+                            [(r, "total") for r in lists], "公开06 人员经费合计、公用经费合计")
+
+
 def _find(rows: list[dict], *words: str, exclude: tuple[str, ...] = ()) -> dict | None:
     for r in rows:
         item = str(r.get("item") or "")
@@ -276,21 +299,27 @@ def _find(rows: list[dict], *words: str, exclude: tuple[str, ...] = ()) -> dict 
 
 
 def check_three_public(ctx: Context) -> Iterator[Finding]:
-    """表10: 合计 = 因公出国 + 公务接待 + 公务用车(小计); 小计 = 购置 + 运行."""
-    rows = ctx.rows("three_public_expenses")
+    """表10 and 决算 公开07: 合计 = 因公出国 + 公务接待 + 公务用车(小计); 小计 = 购置 + 运行."""
+    yield from _three_public(ctx, "three_public_expenses", ("total", "general_budget", "fund_budget",
+                                                            "state_capital_budget"))
+    yield from _three_public(ctx, "final_three_public_expenses", ("budget", "final"))
+
+
+def _three_public(ctx: Context, resource: str, columns: tuple[str, ...]) -> Iterator[Finding]:
+    rows = ctx.rows(resource)
     total = _find(rows, "三公") or _find(rows, "合计")
     abroad = _find(rows, "出国")
     reception = _find(rows, "接待")
     cars = _find(rows, "购置及运行") or _find(rows, "小计")
     purchase = _find(rows, "购置费", exclude=("运行",))
     running = _find(rows, "运行", exclude=("购置", "机关"))
-    for column in ("total", "general_budget", "fund_budget", "state_capital_budget"):
+    for column in columns:
         for parent, parts, label in ((total, (abroad, reception, cars), "因公出国（境）费、公务接待费、公务用车购置及运行费"),
                                      (cars, (purchase, running), "公务用车购置费、运行费")):
             if parent is None or any(p is None for p in parts):
                 continue
             if num(parent.get(column)) is not None or any(num(p.get(column)) is not None for p in parts):
-                yield from _compare(ctx, "three_public", "three_public_expenses", parent, column,
+                yield from _compare(ctx, "three_public", resource, parent, column,
                                     [(p, column) for p in parts], label)
 
 
@@ -345,10 +374,11 @@ def check_narrative(ctx: Context) -> Iterator[Finding]:
             continue
         yield from _compare(ctx, "narrative_total", "narrative_changes", row, "amount", [(table_row, column)], label)
     three = _narrative(ctx, "三公经费")
-    total = _find(ctx.rows("three_public_expenses"), "合计")
+    rows = ctx.rows("three_public_expenses")
+    total = _find(rows, "三公") or _find(rows, "合计", exclude=("会议", "培训", "运行经费", "行政经费"))
     if three and total and num(total.get("total")) is not None:
         yield from _compare(ctx, "narrative_total", "narrative_changes", three, "amount", [(total, "total")],
-                            "表10 合计")
+                            "表10 三公合计")
     t5 = {}
     for r in ctx.rows("general_budget_expenditure"):
         t5.setdefault(str(r.get("code") or ""), r)
@@ -422,7 +452,7 @@ def check_empty_notes(ctx: Context) -> Iterator[Finding]:
 
 
 CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
-    check_row_sums, check_hierarchy, check_summary, check_cross_tables, check_three_public, check_names,
+    check_row_sums, check_hierarchy, check_summary, check_cross_tables, check_final_basic, check_three_public, check_names,
     check_narrative, check_project_names, check_narrative_reasons, check_empty_notes,
 )
 

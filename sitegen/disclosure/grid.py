@@ -16,7 +16,7 @@ from dataclasses import field as dc_field
 from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
 
-NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$", re.ASCII)
 CODE = re.compile(r"^\d{3,7}$")
 _INDEX_TOKEN = re.compile(r"^(※|\*|\d{1,2})$")
 _FOOTER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[-—–\s]*$")

@@ -37,6 +37,8 @@ class Table:
     columns: list[str] = field(default_factory=list)  # fields recognised in the header
     fields: list[tuple[str, str]] = field(default_factory=list)  # extra tables: (value_N, printed header)
     classification: bool = False  # extra tables: rows carry codes
+    x_fields: list[tuple[str, str]] = field(default_factory=list)  # printed columns the contract lacks: (x_slug, header)
+    unprinted: list[str] = field(default_factory=list)  # contract value fields this table does not print
 
 @dataclass
 class Source:

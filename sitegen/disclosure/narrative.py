@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from ..extract.document import Document
 from .model import Row, Warning_
+from .numbers import NotAnAmount, parse_amount
 
 _WS = re.compile(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])")
 _PAGE_NO = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?[-—–\s]*$")
 _BULLET = re.compile(r"^\s*[-*•]\s+")
-NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
+NUM = r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)"  # ASCII digits; values go through numbers.parse_amount
 _CN_NUM = "一二三四五六七八九十"
 
 
@@ -25,9 +26,13 @@ def squeeze(text: str) -> str:
 
 
 def dec(text: str | None) -> Decimal | None:
-    if text is None or text == "":
+    """A figure from a sentence by the number grammar; None when blank or malformed ("1,2,3")."""
+    if text is None:
         return None
-    return Decimal(text.replace(",", ""))
+    try:
+        return parse_amount(text.rstrip(","))  # "100," before a clause: the comma is punctuation
+    except NotAnAmount:
+        return None
 
 
 def clean_lines(doc: Document) -> list[str]:
@@ -354,8 +359,10 @@ def _num(pattern: str, text: str, cast=Decimal):
     m = re.search(pattern, text)
     if not m:
         return None
-    value = m.group(1).replace(",", "")
-    return int(Decimal(value)) if cast is int else Decimal(value)
+    value = dec(m.group(1))
+    if value is None:
+        return None
+    return int(value) if cast is int else value
 
 
 def _other_facts(p3: list[str]) -> dict:

@@ -4,53 +4,16 @@ from __future__ import annotations
 
 import re
 
+from ..contract import BY_NAME, table_resources
 from ..extract.document import Document
-from . import template
+from . import template, three_public
+from .identity import identify
 from .model import Disclosure, ParseError, Source, Table, Warning_
 from .narrative import clean_lines, narrative_changes, part, statement_pages, unit_facts
 from .performance import read_performance
 from .tables import read_tables
 from .text_performance import read_text_performance
 from .text_tables import read_text_tables
-
-_UNIT_LINE = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|^部门)\s*[:：]\s*(\S+)")
-_YEAR_KIND = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?\s*\S{0,12}?(预算|决算)")
-
-
-def _find_unit_name(doc: Document) -> str:
-    counts: dict[str, int] = {}
-    for page in doc.pages:
-        for line in page.lines:
-            m = _UNIT_LINE.search(line)
-            if m:
-                name = re.split(r"\s|单位\s*[:：]", m.group(1))[0].strip()
-                if name:
-                    counts[name] = counts.get(name, 0) + 1
-    if counts:
-        return max(counts, key=lambda k: counts[k])
-    for page in doc.pages[:1]:
-        for line in page.lines:
-            text = line.strip()
-            if text and not _YEAR_KIND.search(text) and len(text) <= 40:
-                return text
-    return ""
-
-
-def _find_year_kind(doc: Document) -> tuple[int | None, str]:
-    """From the cover: '2025年部门预算公开'; or a year and '年度部门决算' on separate lines."""
-    head = [line.replace(" ", "") for page in doc.pages[:3] for line in page.lines][:60]
-    for line in head:
-        m = _YEAR_KIND.search(line)
-        if m:
-            return int(m.group(1)), "final" if m.group(2) == "决算" else "budget"
-    kind = next(("final" if "决算" in line else "budget" for line in head[:8] if "决算" in line or "预算" in line),
-                "budget")
-    year = next((int(line[:4]) for line in head[:8] if re.fullmatch(r"(19|20)\d\d(年度?)?", line)), None)
-    if year is None:
-        every = [line.replace(" ", "") for page in doc.pages for line in page.lines]
-        years = [int(y) for line in every for y in re.findall(r"((?:19|20)\d\d)年", line)]
-        year = max(set(years), key=years.count) if years else None
-    return year, kind
 
 
 def _empty_table_notes(doc: Document) -> dict[str, str]:
@@ -73,12 +36,40 @@ def _empty_table_notes(doc: Document) -> dict[str, str]:
     return notes
 
 
+def _mark_unprinted(tables: dict[str, Table]) -> None:
+    """Each contract table's value fields its printed header does not have (not printed ≠ printed blank)."""
+    for name, table in tables.items():
+        if name in BY_NAME and table.columns:
+            table.unprinted = [f.name for f in BY_NAME[name].value_fields if f.name not in table.columns]
+
+
+def _is_narrative(doc: Document, name: str) -> bool:
+    """A 情况说明 without tables: it names its unit and prints the narrative's parts (第一部分 …)."""
+    lines = clean_lines(doc)
+    return bool(name) and bool(part(lines, "一") or part(lines, "三"))
+
+
+def _three_public_fact(disclosure: Disclosure) -> None:
+    """unit.other.three_public_total (万元) from the 三公 lines of the 三公 table, where it is printed."""
+    for resource, column in (("three_public_expenses", "total"), ("final_three_public_expenses", "final")):
+        table = disclosure.tables.get(resource)
+        value = three_public.in_wan(three_public.three_public_total(table.rows, column), table.unit) if table else None
+        if value is None:
+            continue
+        other = disclosure.unit.setdefault("other", {})
+        said = other.get("three_public_total")
+        if said is not None and said != value:
+            disclosure.warnings.append(Warning_(f"the narrative's 三公 figure {said} differs from the table's {value}; "
+                                                "the table's is published", None, table.title))
+        other["three_public_total"] = value
+
+
 def parse_document(doc: Document) -> Disclosure:
     """Read the unit, the year and every table of a document."""
-    name = _find_unit_name(doc)
-    year, kind = _find_year_kind(doc)
+    found: list[Warning_] = []
+    name, year, kind = identify(doc, found)
     source = Source(path=doc.path, sha256=doc.sha256, pages=doc.page_count, media_type=doc.media_type)
-    disclosure = Disclosure(unit={"name": name, "year": year, "kind": kind}, source=source)
+    disclosure = Disclosure(unit={"name": name, "year": year, "kind": kind}, source=source, warnings=found)
     if any(page.positioned for page in doc.pages):
         tables, warnings = read_tables(doc)
     else:
@@ -87,24 +78,26 @@ def parse_document(doc: Document) -> Disclosure:
         said = narrative_changes(clean_lines(doc), {}, [])
         tables = read_text_tables(doc, said, warnings)
     disclosure.warnings.extend(warnings)
-    if not tables:
+    if not tables and not _is_narrative(doc, name):
         raise ParseError(f"{doc.path}: no budget table found (is this a 预算/决算公开 document?)")
-    if not name:
-        disclosure.warnings.append(Warning_("unit name not found (no 编制部门 line)"))
-    if year is None:
-        disclosure.warnings.append(Warning_("year not found on the first pages"))
+    if not tables:
+        disclosure.warnings.append(Warning_(
+            "this document prints no budget tables (a narrative published without its tables): the package "
+            "holds the unit facts, the narrative's figures and the performance targets; the tables are absent"))
     notes = _empty_table_notes(doc)
     for resource, table in tables.items():
         if not table.note and not table.rows and resource in notes:
             table.note = notes[resource]
         table.note = re.sub(r"^\s*(备注|注)\s*[:：]\s*", "", table.note)
-    for resource in template.LAYOUTS:
+    for resource in (r.name for r in table_resources(kind)):
         if resource not in tables:
             disclosure.warnings.append(Warning_(f"table not found: {resource}"))
     disclosure.tables = tables
+    _mark_unprinted(tables)
     lines = clean_lines(doc)
     disclosure.narrative = "".join(part(lines, "三"))
     disclosure.unit.update(unit_facts(lines, disclosure.warnings))
+    _three_public_fact(disclosure)
     disclosure.records["narrative_changes"] = narrative_changes(
         lines, {name: t.rows for name, t in tables.items()}, disclosure.warnings
     )

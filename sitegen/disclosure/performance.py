@@ -66,7 +66,7 @@ def parse_target(text: str) -> tuple[str, Decimal | None, str]:
         m = rx.match(t)
         if m:
             rest = t[m.end():]
-            n = re.match(r"(-?\d[\d,]*(?:\.\d+)?)(.*)$", rest)
+            n = re.match(r"(-?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$", rest)
             if n:
                 try:
                     return op, Decimal(n.group(1).replace(",", "")), n.group(2).strip()

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from ..contract import BY_NAME
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
-from ..package.schemas import BY_NAME
 from . import template
 from .grid import Column, GridRow, read_segment, region_lines
 from .model import Row, Table, Warning_
+from .numbers import parse_amount
+from .sideways import index_row, read_sideways
 
 _TABLE_NO_LINE = re.compile(r"^\s*(公开)?\s*(表\s*([0-9]+|[一二三四五六七八九十]+)|[0-9]{1,2}\s*表)\s*$")
 _TABLE_NO = re.compile(r"^(公开)?(表[0-9一二三四五六七八九十]+|[0-9]+表)$")
 _HEADING = re.compile(r"^\s*第[一二三四五六七八九十]+部分")
-_BLANK = {"", "-", "—", "－", "--", "——", "/"}
 
 
 @dataclass
@@ -64,14 +65,8 @@ def find_titles(doc: Document) -> list[Title]:
 
 
 def parse_money(text: str) -> Decimal | None:
-    """A printed amount, exactly: separators dropped, digits kept; blank → None."""
-    t = text.replace(",", "").replace("，", "").replace(" ", "").replace("−", "-")
-    if t in _BLANK:
-        return None
-    try:
-        return Decimal(t)
-    except InvalidOperation:
-        raise ValueError(text) from None
+    """A printed amount by the one number grammar (numbers.py); blank → None, else ValueError."""
+    return parse_amount(text)
 
 
 def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
@@ -90,6 +85,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
             segments = _read_segments(doc, title, nxt)
         table = _to_table(title, segments, warnings)
         earlier = tables.get(table.resource)
+        if earlier is not None and table.resource.startswith("extra_") and earlier.title != table.title \
+                and "续" not in title.text:
+            # another extra table under the same common name: number it, never drop it
+            n = 2
+            while f"{table.resource}_{n}" in tables:
+                n += 1
+            table.resource = f"{table.resource}_{n}"
+            earlier = None
         if earlier is not None and earlier.pages and table.pages and (
             "续" in title.text or table.pages[0] == earlier.pages[-1] + 1
         ):
@@ -164,17 +167,13 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     table.columns = [c.field for c in header.columns if c.field]
     rows: list[tuple[GridRow, list[Column]]] = [(r, s.columns) for s in segments for r in s.rows]
     if layout.kind == "items" and not any(c.field == "item" for c in header.columns):
-        return _transposed(table, header.columns, rows, warnings)
+        return read_sideways(table, header.columns, rows, warnings, parse_number_or_none)
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
-    lost = [header.columns[k].own for k in unknown
-            if any(k < len(r.cells) and parse_number_or_none(r.cells[k]) is not None for r, _ in rows)]
-    if layout.kind != "extra" and lost:
-        # columns the contract has no field for hold numbers: keep every number as an extra_ table
-        warnings.append(Warning_(f"columns {lost} have no contract field; published as an extra table",
-                                 header.page, table.title))
-        table.resource = template.extra_name(title.text)
-        return _to_table(Title(title.page, title.top, title.bottom, table.resource, title.text, title.number),
-                         segments_with_fields(segments), warnings)
+    if layout.kind != "extra":
+        # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
+        kept = [k for k in unknown if _holds_numbers(k, rows) or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
+        table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
+        unknown = [k for k in unknown if k not in kept]
     for k in unknown:
         warnings.append(Warning_(f"unknown column {header.columns[k].own!r} (empty) ignored", header.page, table.title))
     if layout.kind == "extra":
@@ -187,13 +186,73 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         table.rows = (_classification_rows if has_code else _item_rows)(rows, valuefields, table, warnings)
         return table
     spec = BY_NAME[title.resource]
-    valuefields = {f.name for f in spec.value_fields}
+    valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields}
+    if title.resource == "final_general_basic_expenditure" and _two_lists(header.columns):
+        table.x_fields = []
+        table.columns = ["code", "name", "total", "personnel", "public"]
+        table.rows = _side_by_side_lists(rows, table, warnings)
+        return table
     convert = {"classification": _classification_rows, "two_sided": _two_sided_rows, "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
 
 
 _CODE_CELL = re.compile(r"^\d{2,7}$")
+_NAME_HEADER = re.compile(r"科目|编码|代码|名称|分类|项目$")
+
+
+def _label(column: Column) -> str:
+    return (column.ctx + " " + column.own).strip() if column.ctx else column.own.strip()
+
+
+def _holds_numbers(k: int, rows) -> bool:
+    return any(k < len(r.cells) and parse_number_or_none(r.cells[k]) is not None for r, _ in rows)
+
+
+def _x_fields(segments, labels: set[str]) -> list[tuple[str, str]]:
+    """Name the columns with these printed labels x_<slug> on every segment; (name, label) in order."""
+    taken: dict[str, str] = {}
+    for seg in segments:
+        seen: dict[str, int] = {}
+        for col in seg.columns:
+            if col.field is None and _label(col) in labels:
+                label = template.norm(_label(col))
+                seen[label] = seen.get(label, 0) + 1
+                col.field = template.x_name(label if seen[label] == 1 else f"{label}#{seen[label]}", taken)
+    return [(name, label.split("#")[0]) for label, name in taken.items()]
+
+
+def _two_lists(columns: list[Column]) -> int:
+    """Where a second code column starts after a value column (two lists printed side by side), else 0."""
+    seen_value = False
+    for k, col in enumerate(columns):
+        if col.field not in ("code", "name", None):
+            seen_value = True
+        elif col.field == "code" and seen_value:
+            return k
+    return 0
+
+
+def _side_by_side_lists(rows, table: Table, warnings: list[Warning_]) -> list[Row]:
+    """决算 公开06: 人员经费 and 公用经费 printed as two lists side by side become rows, left list
+    first; each amount is the row's `total` and its list's column (`personnel` or `public`)."""
+    out: list[Row] = []
+    for side in (0, 1):
+        part_rows = []
+        for row, columns in rows:
+            cut = _two_lists(columns)
+            if not cut:
+                continue
+            lo, hi = (0, cut) if side == 0 else (cut, len(columns))
+            cols = [Column(c.left, c.right, c.own, c.ctx, c.field if c.field in ("code", "name") else "total",
+                           c.label_mid, c.parents) for c in columns[lo:hi]]
+            part_rows.append((GridRow(row.cells[lo:hi], row.page, row.top), cols))
+        labels = "".join(c.ctx + c.own for c in (part_rows[0][1] if part_rows else []))
+        column = "public" if "公用" in labels or (side == 1 and "人员" not in labels) else "personnel"
+        for rec in _classification_rows(part_rows, {"total"}, table, warnings):
+            rec[column] = rec.get("total")
+            out.append(rec)
+    return out
 
 
 def _type_extra_columns(segments, rows) -> None:
@@ -216,29 +275,6 @@ def _type_extra_columns(segments, rows) -> None:
     for seg in segments[1:]:
         for c, first in zip(seg.columns, columns, strict=False):
             c.field = first.field
-
-
-def _transposed(table: Table, columns: list[Column], rows, warnings: list[Warning_]) -> Table:
-    """A table printed sideways (one value row, items as column headers), read as item rows."""
-    data = [r for r, _ in rows if any(parse_number_or_none(c) is not None for c in r.cells if c)]
-    if len(data) != 1:
-        warnings.append(Warning_("no item column and not a single value row; table left empty",
-                                 rows[0][0].page if rows else None, table.title))
-        return table
-    row = data[0]
-    for cell, col in zip(row.cells, columns, strict=True):
-        label = template.norm(col.own)
-        if not label:
-            continue
-        if label in ("合计", "小计", "总计") and col.parents:
-            label = f"{template.norm(col.parents[-1])}（{label}）"
-        try:
-            value = parse_money(cell)
-        except ValueError:
-            value = None
-        table.rows.append({"item": label, "total": value, "source_page": row.page})
-    table.columns = ["item", "total"]
-    return table
 
 
 def segments_with_fields(segments):
@@ -286,9 +322,13 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
     last_item: tuple[str, str, str] | None = None
     last_name = ""
     for row, columns in rows:
+        if index_row(row):
+            continue  # 栏次 1 2 3 … numbering the columns, not a row of the table
         code_cells = [c.replace(" ", "") for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
         name = _text(row, columns, "name")
         stray = "".join(c for c in code_cells if c and not c.isdigit())
+        if stray and set(stray) <= set("类款项"):  # the 类/款/项 sub-header printed on the total row's line
+            code_cells, stray = [c if c.isdigit() else "" for c in code_cells], ""
         if stray:  # "合 计" printed across the code and name columns
             code_cells = [c if c.isdigit() else "" for c in code_cells]
             name = stray + name
@@ -375,8 +415,8 @@ def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
                 if m:
                     code, item = m.group(1), m.group(2)
             rec: Row = {"side": side, "line": len(sides[side]) + 1, "code": code, "item": item}
-            for name in BY_NAME[table.resource].value_fields:
-                rec[name.name] = values.get(name.name)
+            for name in [f.name for f in BY_NAME[table.resource].value_fields] + [n for n, _ in table.x_fields]:
+                rec[name] = values.get(name)
             rec["source_page"] = row.page
             sides[side].append(rec)
     return sides["income"] + sides["expenditure"]

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..contract import ROW_SUMS  # noqa: F401  (re-exported: the text front end places numbers by them)
+
 _SPACE = re.compile(r"\s+")
 _TRANSLATE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ","})
 
@@ -37,14 +39,18 @@ def title_resource(line: str) -> str | None:
         return None
     text = _YEAR.sub("", text)
     has = lambda *ws: all(w in text for w in ws)  # noqa: E731
+    if "决算" in text:
+        return final_title_resource(text)
     # tables the contract has no resource for: they become extra_<slug> resources
-    if "决算" in text or "机关运行经费支出" in text or "政府采购" in text:
+    if "机关运行经费支出" in text or "政府采购" in text:
         return None
     if "财政拨款" in text and "支出" in text and "收支" not in text and "一般公共" not in text \
             and "三公" not in text and "基金" not in text and "国有资本" not in text:
         return None
     if "三公" in text:
         return "three_public_expenses"
+    if ("基本支出" in text or "项目支出" in text) and "一般公共" not in text and "总体" not in text:
+        return None  # 基本支出总表, 项目支出预算表: by source or by project, no contract resource
     if has("结转结余") and ("明细" in text or "情况表" in text) and "收支" not in text:
         return "prior_year_carryover"
     if has("财政拨款收支"):
@@ -65,6 +71,32 @@ def title_resource(line: str) -> str | None:
         return "income_summary"
     if "支出" in text and ("总体" in text or "总表" in text):
         return "expenditure_summary"
+    return None
+
+
+def final_title_resource(text: str) -> str | None:
+    """The final_* resource a 决算 table title stands for (national 决算 template, 公开01–09表)."""
+    has = lambda *ws: all(w in text for w in ws)  # noqa: E731
+    if "三公" in text:
+        return "final_three_public_expenses"
+    if "机关运行经费" in text or "政府采购" in text or "国有资产" in text:
+        return None
+    if has("政府性基金"):
+        return "final_fund_budget"
+    if has("国有资本经营"):
+        return "final_state_capital"
+    if has("一般公共预算", "基本支出"):
+        return "final_general_basic_expenditure"
+    if has("一般公共预算", "支出"):
+        return "final_general_budget_expenditure"
+    if has("财政拨款收入支出"):
+        return "final_fiscal_summary"
+    if has("收入支出决算总表") or has("收入支出决算表"):
+        return "final_income_expenditure_summary"
+    if has("收入决算"):
+        return "final_income"
+    if has("支出决算"):
+        return "final_expenditure"
     return None
 
 
@@ -95,15 +127,16 @@ _CODE_WORDS = re.compile(r"功能分类|经济分类|支出功能分类|科目|�
 
 
 def _code(own: str, ctx: str) -> bool:
-    """类/款/项 columns, 科目编码 — also when a wrapped parent's last characters ('码') joined them."""
-    if "编码" in own or "代码" in own:
+    """类/款/项 columns, 科目编码 — also when a wrapped parent's last characters ('码') joined them,
+    or when the 类/款/项 cells under a 科目编码 heading were not read as header (own empty)."""
+    if "编码" in own or "代码" in own or (not own and ("编码" in ctx or "代码" in ctx)):
         return True
     rest = _CODE_WORDS.sub("", own)
     return bool(rest) and len(rest) <= 3 and set(rest) <= set("类款项码编号")
 
 
 def _name(own: str, ctx: str) -> bool:
-    return ("名称" in own and "项目名称" not in own) or own in ("科目", "功能分类", "经济分类")
+    return ("名称" in own and "项目名称" not in own) or own in ("科目", "功能分类", "经济分类", "功能科目", "经济科目")
 
 
 def _nonfiscal(own: str, ctx: str) -> bool:
@@ -119,11 +152,41 @@ class Layout:
     value_columns: tuple[tuple[str, Pred], ...]
 
 
+def _carry(own: str, ctx: str) -> bool:
+    return any(w in own or w in ctx for w in ("结转", "结余"))
+
+
+_SUB = ("小计", "合计", "金额")
+
+
+def _part(word: str) -> Pred:
+    """A part column: its own label names it, or it is the 小计 of a group that does (基本支出 / 小计)."""
+    return lambda own, ctx: not own.startswith("其中") and (word in own or (own in _SUB and word in ctx))
+
+
+def _source(word: str) -> Pred:
+    """An income source column (一般公共预算 …), not its carry-over nor a higher level's transfer."""
+    return lambda own, ctx: not _carry(own, ctx) and "上级" not in own and _part(word)(own, ctx)
+
+
+def _fiscal_subtotal(own: str, ctx: str) -> bool:
+    """财政拨款(补助)小计 — printed as 财政拨款收入, 本级财政拨款 / 金额, or a 小计 under 财政拨款."""
+    if _carry(own, ctx) or "专户" in own + ctx or any(w in own + ctx for w in ("一般公共", "基金", "国有资本")):
+        return False
+    return ("小计" in own and "财政" in own + ctx) or own in ("财政拨款收入", "财政拨款") or (
+        own in _SUB and "财政拨款" in ctx)
+
+
+def _income_total(own: str, ctx: str) -> bool:
+    return not _carry(own, ctx) and own in ("总计", "合计", "收入总计", "收入合计", "本年收入合计") and not any(
+        w in ctx for w in ("财政", "一般公共", "基金", "国有资本", "单位资金"))
+
+
 _CLASS_TEXT = (("project_name", _any("项目名称")), ("code", _code), ("name", _name))
 _BASIC_PROJECT = (
-    ("total", _total),
-    ("basic", _any("基本")),
-    ("project", _any("项目")),
+    ("total", lambda own, ctx: _total(own, ctx) and not any(w in ctx for w in ("基本", "项目"))),
+    ("basic", _part("基本")),
+    ("project", _part("项目")),
 )
 _FUND = (
     ("total", _total),
@@ -148,16 +211,17 @@ LAYOUTS: dict[str, Layout] = {
         "classification",
         _CLASS_TEXT,
         (
-            ("total", lambda own, ctx: own in ("总计", "合计")),
-            ("fiscal_subtotal", _any("小计")),
+            ("total", _income_total),
+            ("fiscal_subtotal", _fiscal_subtotal),
             ("general_budget_transfer", _all("上级", "一般公共")),
-            ("general_budget", _any("一般公共")),
+            ("general_budget", _source("一般公共")),
             ("fund_budget_transfer", _all("上级", "基金")),
-            ("fund_budget", _any("基金")),
+            ("fund_budget", _source("基金")),
             ("state_capital_transfer", _all("上级", "国有资本")),
-            ("state_capital_budget", _any("国有资本")),
-            ("special_account", _any("财政专户", "专户")),
-            ("unit_funds", _any("单位资金")),
+            ("state_capital_budget", _source("国有资本")),
+            ("special_account", lambda own, ctx: ("专户" in own or (own in _SUB and "专户" in ctx))
+             and not _carry(own, ctx)),
+            ("unit_funds", lambda own, ctx: own == "单位资金" or (own in _SUB and "单位资金" in ctx)),
             ("nonfiscal_carryover", _any("非财政")),
             ("fiscal_carryover", _any("结转")),
         ),
@@ -216,6 +280,52 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
+_FINAL_FUND = (
+    ("opening_balance", _any("年初")),
+    ("income", lambda own, ctx: "收入" in own and "合计" not in own),
+    ("total", lambda own, ctx: own in ("合计", "小计", "支出小计", "本年支出小计") or "支出合计" in own
+     or (own in _SUB and "本年支出" in ctx)),
+    ("basic", _part("基本")),
+    ("project", _part("项目")),
+    ("closing_balance", _any("年末")),
+)
+LAYOUTS.update({
+    "final_income_expenditure_summary": Layout(
+        "two_sided", (("item", lambda own, ctx: not _amount_label(own) and "决算" not in own and "行次" not in own),),
+        (("amount", lambda own, ctx: _amount_label(own) or "决算" in own),)),
+    "final_income": Layout("classification", _CLASS_TEXT, (
+        ("total", lambda own, ctx: _total(own, ctx) or "收入合计" in own),
+        ("fiscal", _any("财政拨款")),
+        ("superior_subsidy", _any("上级补助")),
+        ("business", lambda own, ctx: own == "事业收入" or (own.startswith("事业收入") and "经营" not in own)),
+        ("operating", _any("经营收入")),
+        ("affiliated_remittance", _any("附属单位上缴", "附属单位缴款")),
+        ("other", _any("其他收入")),
+    )),
+    "final_expenditure": Layout("classification", _CLASS_TEXT, (
+        ("total", lambda own, ctx: _total(own, ctx) or "支出合计" in own),
+        ("basic", _part("基本")),
+        ("project", _part("项目")),
+        ("remittance_to_superior", _any("上缴上级")),
+        ("operating", _any("经营支出")),
+        ("affiliated_subsidy", _any("对附属单位补助")),
+    )),
+    "final_fiscal_summary": Layout(
+        "two_sided", (("item", lambda own, ctx: not _amount_label(own) and "决算" not in own and "行次" not in own),),
+        (("total", lambda own, ctx: _total(own, ctx) or own == "决算数"),
+         ("general_budget", _any("一般公共")), ("fund_budget", _any("基金")),
+         ("state_capital_budget", _any("国有资本")))),
+    "final_general_budget_expenditure": Layout("classification", _CLASS_TEXT, _BASIC_PROJECT),
+    "final_general_basic_expenditure": Layout("classification", _CLASS_TEXT, (
+        ("total", lambda own, ctx: _total(own, ctx) or own == "决算数"),
+        ("personnel", _any("人员")), ("public", _any("公用")))),
+    "final_three_public_expenses": Layout("items", (("item", lambda own, ctx: own in ("项目", "内容")),), (
+        ("budget", lambda own, ctx: "预算数" in own + ctx), ("final", lambda own, ctx: "决算数" in own + ctx))),
+    "final_fund_budget": Layout("classification", _CLASS_TEXT, _FINAL_FUND),
+    "final_state_capital": Layout("classification", _CLASS_TEXT, _FINAL_FUND),
+})
+
+
 EXTRA = Layout(
     "extra",
     _CLASS_TEXT + (("item", lambda own, ctx: own in ("项目", "科目", "内容", "项目名称") or own.endswith("内容")),),
@@ -265,39 +375,49 @@ def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | No
 TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|收入合计|支出合计|本年收入合计|本年支出合计)$")
 
 
-def extra_name(title: str) -> str:
-    """extra_<ascii-slug> for a table the contract has no resource for."""
+def x_name(label: str, taken: dict[str, str]) -> str:
+    """`x_<ascii-slug>` for a printed column the contract lacks; the same label gets the same name.
+
+    `taken` maps printed labels to the names already given in this table (updated here).
+    """
     from pypinyin import lazy_pinyin
 
+    if label in taken:
+        return taken[label]
+    slug = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(norm(label))).lower()).strip("_")[:40].strip("_")
+    name, n = f"x_{slug or 'column'}", 1
+    while name in taken.values():
+        n += 1
+        name = f"x_{slug or 'column'}_{n}"
+    taken[label] = name
+    return name
+
+
+# common tables the contract has no resource for, by key words of their title (first match wins)
+COMMON_EXTRAS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("政府采购",), "procurement"),
+    (("政府购买服务",), "purchased_services"),
+    (("机关运行经费",), "operating_costs"),
+    (("国有资产",), "state_assets"),
+    (("绩效",), "performance"),
+    (("专项业务经费",), "special_project_funds"),
+    (("上年结转", "支出"), "carryover_expenditure"),
+    (("政府性基金", "收支"), "fund_income_expenditure"),
+    (("财政拨款", "基本支出"), "fiscal_basic_expenditure"),
+    (("财政拨款", "支出"), "fiscal_expenditure"),
+    (("基本支出",), "basic_expenditure"),
+    (("项目支出",), "project_expenditure"),
+)
+
+
+def extra_name(title: str) -> str:
+    """extra_<ascii-slug> for a table the contract has no resource for: a short English name from
+    `COMMON_EXTRAS`, else the pinyin of the title."""
     text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
+    for words, name in COMMON_EXTRAS:
+        if all(w in text for w in words):
+            return "extra_" + name
+    from pypinyin import lazy_pinyin
+
     slug = re.sub(r"[^a-z0-9]+", "_", "_".join(lazy_pinyin(text)).lower()).strip("_")
     return "extra_" + (slug[:60].strip("_") or "table")
-
-
-# ---------------------------------------------------------------- row identities
-
-# total column = sum of its part columns, on every row (the audit checks them; the text
-# front end uses them to place numbers whose columns were lost)
-ROW_SUMS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "income_summary": [
-        ("total", ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover")),
-        ("fiscal_subtotal", ("general_budget", "general_budget_transfer", "fund_budget", "fund_budget_transfer",
-                             "state_capital_budget", "state_capital_transfer")),
-    ],
-    "expenditure_summary": [("total", ("basic", "project"))],
-    "general_budget_expenditure": [("total", ("basic", "project"))],
-    "general_basic_expenditure": [("total", ("personnel", "public"))],
-    "general_project_expenditure": [
-        ("total", ("wages", "goods_services", "household_transfers", "debt_interest", "capital_infrastructure",
-                   "capital", "enterprise_subsidy_infrastructure", "enterprise_subsidy",
-                   "social_security_fund_subsidy", "other")),
-    ],
-    "fund_budget_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
-    "state_capital_expenditure": [("total", ("basic_personnel", "basic_public", "project"))],
-    "three_public_expenses": [("total", ("general_budget", "fund_budget", "state_capital_budget"))],
-    "prior_year_carryover": [
-        ("total", ("fiscal_total", "nonfiscal_total")),
-        ("fiscal_total", ("fiscal_basic_personnel", "fiscal_basic_public", "fiscal_project")),
-        ("nonfiscal_total", ("nonfiscal_basic_personnel", "nonfiscal_basic_public", "nonfiscal_project")),
-    ],
-}

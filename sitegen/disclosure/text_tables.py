@@ -9,16 +9,16 @@ from the template's arithmetic and what other tables and the narrative say.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from ..contract import BY_NAME
 from ..extract.document import Document
-from ..package.schemas import BY_NAME
 from . import template
 from .model import Row, Table, Warning_
 from .narrative import squeeze
+from .numbers import NotAnAmount, is_amount, looks_numeric, parse_amount
 from .placement import TextRow, solve
 
-_NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _CODE_START = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 _CODE2 = re.compile(r"^\d{2}$")
 _GLUED = re.compile(r"^(\d{2,7})\s*([^\d.,\s%].*)$")
@@ -31,15 +31,30 @@ _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
 
 
 def _num(token: str) -> Decimal | None:
-    t = token.replace(",", "").replace("−", "-").strip()
     try:
-        return Decimal(t)
-    except InvalidOperation:
+        return parse_amount(token)
+    except NotAnAmount:
         return None
 
 
 def _is_num(token: str) -> bool:
-    return bool(_NUMBER.match(token.strip()))
+    return is_amount(token)
+
+
+def _screen(lines: list[str], title: str, warnings: list[Warning_]) -> list[str]:
+    """Drop tokens meant as numbers that the number grammar refuses ("1e5", "NaN", "１２"),
+    each reported: a tab cell becomes empty in place (its row never shifts), a plain token
+    leaves its number to be placed (or reported) by the arithmetic."""
+    out = []
+    for line in lines:
+        parts = line.split("\t") if "\t" in line else re.split(r"(\s+)", line)
+        bad = [p for p in parts if looks_numeric(p) and not is_amount(p)]
+        if bad:
+            warnings.append(Warning_(f"{', '.join(map(repr, bad))} not a number; left empty", None, title))
+            parts = ["" if looks_numeric(p) and not is_amount(p) else p for p in parts]
+            line = "\t".join(parts) if "\t" in line else "".join(parts)
+        out.append(line)
+    return out
 
 
 def _tokens(line: str) -> list[str]:
@@ -230,12 +245,13 @@ def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning
         if resource in tables:
             continue
         layout = template.layout(resource)
-        raws, unit = _raw_rows(lines[start:end])
+        body = _screen(lines[start:end], title, warnings)
+        raws, unit = _raw_rows(body)
         table = Table(resource=resource, title=template._TITLE_PREFIX.sub("", title), unit=unit or "万元")
         if layout.kind == "two_sided":
-            table.rows = _two_sided(lines[start:end], resource, tables, warnings, table)
+            table.rows = _two_sided(body, resource, tables, warnings, table)
         elif layout.kind == "items":
-            table.rows = _items(lines[start:end], resource, tables, warnings, table)
+            table.rows = _items(body, resource, tables, warnings, table)
         else:
             table.rows = _classified(raws, resource, tables, narrative, warnings, table)
         tables[resource] = table

@@ -19,7 +19,7 @@ def read_document(path: str | Path, max_pages: int | None = None) -> Document:
     if suffix in (".txt", ".md"):
         from .text import read_text
 
-        return read_text(path)
+        return read_text(path, max_pages=max_pages)
     raise ExtractError(str(path), f"unsupported file type {suffix!r} (expected .pdf, .txt or .md)")
 
 

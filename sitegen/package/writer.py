@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,15 +17,18 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from .. import __version__
-from ..disclosure.model import Disclosure, Table
-from .schemas import (
+from ..contract import (
     BY_NAME,
     PROFILE_VERSION,
+    RECORD_RESOURCES,
     SOURCE_PAGE,
-    TABLE_RESOURCES,
     Resource,
     extra_resource,
+    table_resources,
+    with_extra_fields,
 )
+from ..disclosure.model import Disclosure, Table
+from ..fsutil import make_temp_dir, swap_in
 
 _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 
@@ -98,6 +100,7 @@ def resource_descriptor(resource: Resource, table: Table | None, data: bytes) ->
         "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
         "unit": unit,
         "table_number": table.table_number if table else "",
+        "unprinted_fields": list(table.unprinted) if table else [],
         "schema": schema(resource, unit, resource.per_row_page),
     }
     if table is None and resource.table is not None:
@@ -172,8 +175,9 @@ def assemble(disclosure: Disclosure, unit_id: str, meta: dict | None = None) -> 
     resources = []
     extras = [extra_resource(t.resource, t.title, t.fields, t.classification)
               for t in disclosure.tables.values() if t.resource not in BY_NAME]
-    for res in [*TABLE_RESOURCES, BY_NAME["performance_targets"], BY_NAME["narrative_changes"], *extras]:
+    for res in [*table_resources(disclosure.kind), *RECORD_RESOURCES, *extras]:
         table = disclosure.tables.get(res.name)
+        res = with_extra_fields(res, table.x_fields) if table else res
         rows = table.rows if table else disclosure.records.get(res.name, [])
         data = csv_bytes(res, rows, res.per_row_page)
         files[f"{res.name}.csv"] = data
@@ -214,7 +218,7 @@ def write_package(
             return target, False
     files["datapackage.json"] = (json.dumps(dp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent))
+    tmp = make_temp_dir(target.parent, ".tmp-")
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
@@ -248,14 +252,3 @@ def clean_stale(out: Path) -> None:
         for path in out.glob(pattern):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def swap_in(tmp: Path, target: Path) -> None:
-    """Replace target by tmp with renames, so a crash leaves either the old or the new."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -10,7 +10,7 @@ import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..package.schemas import BY_NAME, RESOURCES, SOURCE_PAGE
+from ..contract import BY_NAME, RESOURCES, SOURCE_PAGE
 from ..package.writer import build_time, schema
 from .views import PackageView
 
@@ -27,12 +27,36 @@ def write_zip(folder: Path, target: Path, prefix: str) -> None:
                 zf.writestr(info, path.read_bytes())
 
 
+EXCEL_DIGITS = 15  # significant digits an Excel number holds exactly
+
+
 def _number(value: str):
+    """An amount as an int/float when Excel keeps every digit; otherwise None."""
     try:
         d = Decimal(value)
-    except (InvalidOperation, TypeError):
-        return value
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    if not d.is_finite() or len(d.as_tuple().digits) > EXCEL_DIGITS:
+        return None
     return int(d) if d == d.to_integral_value() and "." not in value else float(d)
+
+
+def safe_cell(sheet, value, numeric: bool = False):
+    """One XLSX cell that never executes and never rounds: text is stored as text (a leading
+    "=" stays characters, never a formula); an amount is a number only when Excel holds it
+    exactly, else its printed digits as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or value == "":
+        return None
+    number = _number(value) if numeric and isinstance(value, str) else None
+    if number is not None:
+        return number
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(pkg: PackageView, target: Path) -> None:
@@ -45,10 +69,9 @@ def write_xlsx(pkg: PackageView, target: Path) -> None:
         title = (pkg.resource(res.name) or {}).get("table_number") or ""
         sheet = wb.create_sheet(f"{title} {res.title}".strip()[:31].replace("/", "-"))
         fields = [*res.fields, SOURCE_PAGE]
-        sheet.append([f.title for f in fields])
+        sheet.append([safe_cell(sheet, f.title) for f in fields])
         for row in rows:
-            sheet.append([_number(row.get(f.name, "")) if f.type in ("number", "integer") else row.get(f.name, "")
-                          for f in fields])
+            sheet.append([safe_cell(sheet, row.get(f.name, ""), f.type in ("number", "integer")) for f in fields])
     buf = io.BytesIO()
     wb.save(buf)
     # openpyxl stamps the current time into docProps/core.xml: rewrite with a fixed date

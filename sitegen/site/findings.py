@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..package.schemas import BY_NAME
+from ..contract import BY_NAME
 from .tables import cell_anchor, row_key, wan_text
 
 if TYPE_CHECKING:

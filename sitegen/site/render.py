@@ -6,8 +6,7 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
-from ..package.schemas import TABLE_RESOURCES
-from ..package.writer import swap_in
+from ..contract import table_resources
+from ..fsutil import make_temp_dir, swap_in
 from . import strings
 from .downloads import dictionary, write_combined, write_xlsx, write_zip
 from .findings import finding_views
@@ -24,7 +23,7 @@ from .glossary import BY_TERM, GLOSSARY
 from .notes import reading_notes
 from .search import SYNONYMS, document_texts, index_entry, search_text
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
-from .views import PackageView, load_packages, money
+from .views import PackageView, load_packages, money, outturn
 
 
 def default_templates() -> Path:
@@ -57,6 +56,7 @@ class SiteReport:
     pages: list[Path]
     rendered: list[str]  # unit pages rendered anew
     reused: list[str]  # unit pages whose inputs did not change (hard-linked from the last build)
+    left_out: list[str] = field(default_factory=list)  # packages that could not be shown, with why
 
 
 MANIFEST = ".sitegen-manifest.json"
@@ -135,7 +135,7 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
     ]
     findings, flags = finding_views(pkg)
     extra = [r["name"] for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")]
-    tables = [table_view(pkg, name, flags) for name in [r.name for r in TABLE_RESOURCES] + extra]
+    tables = [table_view(pkg, name, flags) for name in [r.name for r in table_resources(pkg.kind)] + extra]
     units = {t["unit"] for t in tables if t["rows"]}
     notes, other_notes = reading_notes((pkg.descriptor.get("sitegen") or {}).get("warnings", []))
     for tbl in tables:
@@ -156,7 +156,16 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
         "findings": findings,
         "yuan_printed": "元" in units,
         "three_public": _three_public(pkg, siblings),
+        "outturn": _outturn(pkg, siblings),
     }
+
+
+def _outturn(pkg: PackageView, siblings: list[PackageView]) -> dict | None:
+    """Budget against outturn, on the page of a 决算 whose unit's budget for that year is present."""
+    if pkg.kind != "final":
+        return None
+    budget = next((s for s in siblings if s.slug == f"{pkg.year}-budget"), None)
+    return outturn(pkg, budget) if budget is not None else None
 
 
 def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None,
@@ -251,6 +260,20 @@ def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def _unit_pages(env, pkg, views, tmp: Path, out: Path, sources, unchanged: bool, report: SiteReport):
+    """One package's pages (rendered, or hard-linked when unchanged); its index and quality rows."""
+    rel = f"{pkg.unit_id}/{pkg.slug}"
+    row = _summary_row(pkg)
+    if unchanged and (out / rel / "index.html").exists():
+        _link_tree(out / rel, tmp / rel)
+        report.reused.append(rel)
+    else:
+        siblings = [v for v in views if v.unit_id == pkg.unit_id and v.slug != pkg.slug]
+        _render_unit(env, pkg, tmp / rel, sources.get(pkg.folder.resolve()), siblings)
+        report.rendered.append(rel)
+    return row, _quality_row(row, pkg)
+
+
 def render_site(
     packages_root: Path,
     out: Path,
@@ -287,7 +310,7 @@ def render_site(
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
     try:
         static = templates / "static"
@@ -296,24 +319,25 @@ def render_site(
         (tmp / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
         rows, quality, index = [], [], []
+        shown = []
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
-            source = sources.get(pkg.folder.resolve())
-            fp = fingerprints[rel]
-            manifest[rel] = fp
-            if old_manifest.get(rel) == fp and (out / rel / "index.html").exists():
-                _link_tree(out / rel, tmp / rel)
-                report.reused.append(rel)
-            else:
-                siblings = [v for v in views if v.unit_id == pkg.unit_id and v.slug != pkg.slug]
-                _render_unit(env, pkg, tmp / rel, source, siblings)
-                report.rendered.append(rel)
+            try:
+                row, quality_row = _unit_pages(env, pkg, views, tmp, out, sources, old_manifest.get(rel) == fingerprints[rel], report)
+                texts = document_texts(pkg)
+            except Exception as exc:  # one unusable package never stops the site
+                shutil.rmtree(tmp / rel, ignore_errors=True)
+                report.left_out.append(f"{pkg.folder}: not shown ({exc})")
+                pkg.forget()
+                continue
+            manifest[rel] = fingerprints[rel]
             report.pages.append(out / rel / "index.html")
-            row = _summary_row(pkg)
             rows.append(row)
-            quality.append(_quality_row(row, pkg))
-            index.append(index_entry(row, document_texts(pkg)))
+            quality.append(quality_row)
+            index.append(index_entry(row, texts))
+            shown.append(pkg)
             pkg.forget()  # keep memory flat: rows are read again only where needed
+        views = shown
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         quality.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from ..package.schemas import BY_NAME
+from ..contract import BY_NAME
 
 if TYPE_CHECKING:
     from .views import PackageView
@@ -111,6 +111,9 @@ def _columns(name: str, res: dict) -> tuple[Column, list[Column]]:
     spec = BY_NAME.get(name)
     if spec is not None:
         cols = [Column(f.name, f.title, f.money) for f in spec.fields if f.name not in HIDDEN]
+        # then the printed columns the contract lacks (x_ fields, titled as printed)
+        cols += [Column(f["name"], f.get("title") or UNTITLED, f.get("type") == "number")
+                 for f in res.get("schema", {}).get("fields", []) if f["name"].startswith("x_")]
     else:
         cols = [Column(f["name"], f.get("title") or UNTITLED, f.get("type") == "number")
                 for f in res.get("schema", {}).get("fields", []) if f["name"] not in HIDDEN]

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..package.schemas import TABLE_RESOURCES
+from ..contract import FINAL_OF, table_resources
 from .tables import NOT_FOUND_MARK
 
-TABLE_NAMES = frozenset(r.name for r in TABLE_RESOURCES)
+_SOURCES = ("general_budget", "fund_budget", "state_capital_budget")
+
+
+class BadPackage(ValueError):
+    """A written package whose data cannot be shown (hand-edited, or from an older sitegen)."""
 
 
 @dataclass
@@ -48,7 +53,16 @@ class PackageView:
     def findings(self) -> list[dict]:
         return self.audit().get("findings", [])
 
+    @property
+    def kind(self) -> str:
+        return str(self.unit.get("kind") or "budget")
+
+    def res(self, name: str) -> str:
+        """The resource of this meaning in this package: a budget name, or its final_* twin in a 决算."""
+        return FINAL_OF.get(name, name) if self.kind == "final" else name
+
     def rows(self, name: str) -> list[dict]:
+        name = self.res(name)
         if name not in self._rows:
             path = self.folder / f"{name}.csv"
             if not path.exists():
@@ -56,13 +70,30 @@ class PackageView:
             else:
                 with open(path, encoding="utf-8", newline="") as fh:
                     self._rows[name] = list(csv.DictReader(fh))
+                self._check_numbers(name)
         return self._rows[name]
+
+    def _check_numbers(self, name: str) -> None:
+        """A package on disk is input too: a number column holding anything but a finite
+        decimal ("NaN", "sNaN", "1e999") makes the package unusable for pages."""
+        schema = (self.resource(name) or {}).get("schema", {})
+        numeric = [f["name"] for f in schema.get("fields", []) if f.get("type") in ("number", "integer")]
+        for line, row in enumerate(self._rows[name], start=2):
+            for column in numeric:
+                value = row.get(column) or ""
+                try:
+                    finite = not value or Decimal(value).is_finite()
+                except InvalidOperation:
+                    finite = False
+                if not finite:
+                    raise BadPackage(f"{name}.csv line {line}, {column}: {value[:40]!r} is not a number")
 
     def forget(self) -> None:
         """Drop cached rows (a site of thousands of packages must not hold them all)."""
         self._rows.clear()
 
     def resource(self, name: str) -> dict | None:
+        name = self.res(name)
         return next((r for r in self.descriptor.get("resources", []) if r["name"] == name), None)
 
     def wan(self, name: str, value: str) -> str:
@@ -78,7 +109,7 @@ class PackageView:
     def total(self, name: str, column: str) -> str:
         """The total row's value, in 万元."""
         for row in self.rows(name):
-            if row.get("level") == "0" and row.get(column):
+            if row.get("level") == "0" and row.get(column) and not row.get("name", "").endswith(("人员经费合计", "公用经费合计")):
                 return self.wan(name, row[column])
         return ""
 
@@ -94,8 +125,10 @@ class PackageView:
         return str(self.unit.get("year") or "")
 
     def three_public(self) -> str:
-        row = next((r for r in self.rows("three_public_expenses") if "合计" in r.get("item", "")), None)
-        return self.wan("three_public_expenses", row["total"]) if row and row.get("total") else ""
+        """The unit's 三公 total in 万元, as the parser took it from the 三公 lines (never a 合计 that
+        also covers 会议费, 培训费 or 机关运行经费)."""
+        value = (self.unit.get("other") or {}).get("three_public_total")
+        return "" if value is None else format(Decimal(str(value)).normalize(), "f")
 
     def staff(self) -> int | None:
         staffing = self.unit.get("staffing") or {}
@@ -111,8 +144,8 @@ class PackageView:
         return None, ""
 
     def expects(self, resource: str) -> bool:
-        """Whether a document of this kind has a table of that resource (决算 tables are `final_*`)."""
-        return resource.startswith("final_") == (self.unit.get("kind") == "final")
+        """Whether a document of this kind (预算 or 决算) has a table of that resource."""
+        return resource in {r.name for r in table_resources(self.kind)}
 
     def coverage(self) -> dict:
         """How much of the document the site read: recognised tables, tables kept as printed, not found."""
@@ -121,7 +154,7 @@ class PackageView:
             name = res["name"]
             if name.startswith("extra_"):
                 extra.append(res)
-            elif name in TABLE_NAMES and self.expects(name):
+            elif self.expects(name):
                 not_found = (res.get("description") or "").startswith(NOT_FOUND_MARK)
                 (missing if not_found else recognised).append(res)
         found = (self.descriptor.get("sitegen") or {}).get("tables") or 0
@@ -146,11 +179,15 @@ class PackageView:
         return [(label, Decimal(v)) for label, v in (("基本支出", basic), ("项目支出", project)) if v]
 
     def three_public_series(self) -> list[tuple[str, Decimal]]:
+        """The 三公 items (因公出国, 公务接待, 公务用车购置 and 运行维护), without 会议费/培训费/机关运行经费."""
         out = []
         for row in self.rows("three_public_expenses"):
             item = row.get("item", "")
-            if any(k in item for k in ("出国", "接待", "购置费", "运行费")) and "购置及运行" not in item:
-                out.append((item.replace("其中：", ""), Decimal(self.wan("three_public_expenses", row.get("total") or "0"))))
+            if (any(k in item for k in ("出国", "接待", "购置", "运行")) and "及运行" not in item
+                    and "和运行" not in item and not any(k in item for k in ("机关", "行政经费", "会议", "培训"))):
+                amount = (row.get("final") if self.kind == "final" else row.get("total")) or str(
+                    sum(Decimal(row[s]) for s in _SOURCES if row.get(s)))
+                out.append((re.sub(r"^其中[:：]", "", item), Decimal(self.wan("three_public_expenses", amount))))
         return out
 
 
@@ -178,3 +215,28 @@ def money(value: str) -> str:
     return f"{d:,}"
 
 
+def outturn(final: PackageView, budget: PackageView) -> dict:
+    """Budget against outturn of one unit and year, in 万元: per 类/款/项 of the 一般公共预算 财政拨款
+    expenditure (预算 表5 against 决算 公开05), and the 三公 total."""
+    lines: dict[str, dict] = {}
+    for side, pkg in (("budget", budget), ("final", final)):
+        for row in pkg.rows("general_budget_expenditure"):
+            key = row.get("code") or ("total" if str(row.get("level")) == "0" else "")
+            if not key or row.get("name", "").endswith(("人员经费合计", "公用经费合计")):
+                continue
+            line = lines.setdefault(key, {"code": row.get("code", ""), "name": row.get("name", ""),
+                                          "level": row.get("level", ""), "budget": "", "final": ""})
+            if not line[side]:
+                line[side] = pkg.wan("general_budget_expenditure", row.get("total") or "")
+    for line in lines.values():
+        line["difference"] = _difference(line["final"], line["budget"])
+    three = {"budget": budget.three_public(), "final": final.three_public()}
+    three["difference"] = _difference(three["final"], three["budget"])
+    return {"budget": budget, "lines": list(lines.values()), "three_public": three}
+
+
+def _difference(a: str, b: str) -> str:
+    try:
+        return format(Decimal(a) - Decimal(b), "f") if a and b else ""
+    except InvalidOperation:
+        return ""
