@@ -203,9 +203,10 @@ def validate(dirs: tuple[str, ...], as_json: bool, fail_on: str, strict: bool) -
 @click.option("--templates", default=None, type=click.Path(exists=True), help="Template folder.")
 @click.option("--cache", "cache_dir", default=".sitegen-cache", show_default=True, help="Parse cache folder ('' for none).")
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file fails.")
+@click.option("--region", default="", help="Site of one region only: disclosures whose region starts with this.")
 @parse_options
 def build(content: str, data: str, out: str, templates: str | None, cache_dir: str, strict: bool,
-          verbose: bool, **run) -> None:
+          region: str, verbose: bool, **run) -> None:
     """Build everything: content/ → datapackages/ → static site in _site/."""
     from .site.render import render_site
 
@@ -215,13 +216,15 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
         say("error", f"content folder {content_dir} does not exist")
         sys.exit(2)
     found = scan(content_dir)
+    site_url = str(found.metadata["defaults"].get("site_url", ""))
     report = BuildReport(errors=list(found.errors), skipped=list(found.skipped))
     sink = PackageSink(Path(data), content_dir, report, found.metadata)
     _limits_note(run)
     outcomes = _parse_with_progress(found.files, Cache(Path(cache_dir) if cache_dir else None), "parsing",
                                     verbose=verbose, sink=sink, parts=found.parts, **run)
     sources = sink.finish()
-    site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None)
+    site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None,
+                       site_url=site_url, cache=Path(cache_dir) / "site" if cache_dir else None, region=region)
     report.seconds = time.perf_counter() - start
     for s in [*report.skipped, *site.left_out]:
         say("skipped", s)

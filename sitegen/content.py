@@ -19,7 +19,7 @@ from .extract import SUFFIXES
 
 NOT_INPUT = {"metadata.toml", "readme.md"}  # content/'s own files, never disclosures
 YEAR_RANGE = (1950, 2100)
-MAX_TEXT = {"unit_id": 80, "region": 200, "source_url": 2000, "part_of": 1000, "license": 200}
+MAX_TEXT = {"unit_id": 80, "region": 200, "source_url": 2000, "site_url": 2000, "part_of": 1000, "license": 200}
 
 _TEXT = {"type": "string", "minLength": 1}
 _LICENSE_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT["license"]}
@@ -29,6 +29,7 @@ ENTRY_SCHEMA = {
         "unit_id": {**_TEXT, "maxLength": MAX_TEXT["unit_id"]},
         "region": {**_TEXT, "maxLength": MAX_TEXT["region"]},
         "source_url": {**_TEXT, "maxLength": MAX_TEXT["source_url"], "pattern": "^https?://"},
+        "site_url": {**_TEXT, "maxLength": MAX_TEXT["site_url"], "pattern": "^https?://"},
         "part_of": {**_TEXT, "maxLength": MAX_TEXT["part_of"]},
         "year": {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]},
         "license": {"oneOf": [

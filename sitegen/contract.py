@@ -20,10 +20,13 @@ class Field:
     money: bool = False
     column_type: str | None = None  # Fiscal Data Package columnType
 
-    def descriptor(self, unit: str = "万元") -> dict:
+    def descriptor(self, unit: str | None = "万元") -> dict:
         out: dict = {"name": self.name, "type": self.type, "title": self.title}
-        if self.money:
-            out["description"] = f"{self.title_en}; amount in {unit} as printed ({unit})"
+        if self.money and unit is None:  # narrative statements: the unit their text names
+            out["description"] = f"{self.title_en}; amount as stated in the text (万元 unless it says 元)"
+            out["columnType"] = "value"
+        elif self.money:
+            out["description"] = f"{self.title_en}; amount in {unit} as printed"
             out["columnType"] = "value"
         else:
             out["description"] = self.title_en

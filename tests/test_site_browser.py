@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from urllib.parse import urlparse
 
 import pytest
+from click.testing import CliRunner
+from conftest import make_content
+
+from sitegen.cli import cli
 
 pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    content = make_content(root, {"yanqi.pdf": ("002", "A"), "xinjiang.pdf": ("003", "B")})
+    result = CliRunner().invoke(
+        cli, ["build", "--content", str(content), "--data", str(root / "dp"), "--out", str(root / "site"), "--cache", ""]
+    )
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    server.shutdown()
 
 
 def _page(browser, width=1280):
@@ -18,11 +41,21 @@ def _page(browser, width=1280):
     return page, errors, foreign
 
 
-def test_home_lists_every_unit(site, browser):
+def _listing(page, url):
+    """Home → the year → the region's listing page (the home page holds navigation only)."""
+    page.goto(url)
+    page.locator("#browse ul.regions a").first.click()
+    page.wait_for_load_state()
+
+
+def test_home_navigates_to_a_listing_of_every_unit(site, browser):
     url, _ = site
     page, errors, foreign = _page(browser)
     page.goto(url)
-    names = page.locator("table.units tbody tr th.name").all_inner_texts()
+    assert page.locator("#browse h3").all_inner_texts() == ["2024 年度 2 份公开文件"]
+    assert page.locator("table").count() == 0  # headline figures and navigation, no list of everything
+    _listing(page, url)
+    names = page.locator("table.units tbody tr td:first-child").all_inner_texts()
     assert sorted(names) == ["新疆维吾尔自治区社会保险中心", "焉耆县社会保险中心"]
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert not errors and not foreign
@@ -31,14 +64,14 @@ def test_home_lists_every_unit(site, browser):
 def test_search_finds_a_unit_by_chinese_substring(site, browser):
     url, _ = site
     page, errors, foreign = _page(browser)
-    page.goto(url)
+    _listing(page, url)
     page.fill("#q", "焉耆")
-    visible = page.locator("table.units tbody tr:not([hidden]) th.name").all_inner_texts()
+    visible = page.locator("table.units tbody tr:not([hidden]) td:first-child").all_inner_texts()
     assert visible == ["焉耆县社会保险中心"]
     assert page.locator("#count").inner_text() == "1"
     page.fill("#q", "")
     page.get_by_role("button", name="收支总预算（万元）").click()
-    first = page.locator("table.units tbody tr th.name").first.inner_text()
+    first = page.locator("table.units tbody tr td:first-child").first.inner_text()
     assert first == "新疆维吾尔自治区社会保险中心"  # 3,788.76 < 7,376.85
     assert not errors and not foreign
 
@@ -53,14 +86,14 @@ def test_every_page_loads_cleanly(site, browser):
     for href in links.evaluate_all("els => els.map(e => e.href)"):
         assert page.request.get(href).status == 200, href
     combined = page.request.get(url + "data/combined/expenditure_summary.csv").text()
-    assert combined.splitlines()[0].startswith("unit_id,year,kind,code")
+    assert combined.splitlines()[0].startswith("unit_id,unit_name,region,year,kind,code")
     assert not errors and not foreign
 
 
 def test_unit_page_tables_and_downloads(site, browser):
     url, root = site
     page, errors, foreign = _page(browser)
-    page.goto(url)
+    _listing(page, url)
     page.get_by_role("link", name="新疆维吾尔自治区社会保险中心").click()
     page.wait_for_load_state()
     sections = page.locator("details.table h3").all_text_contents()
@@ -92,7 +125,7 @@ def test_unit_page_tables_and_downloads(site, browser):
 def test_no_horizontal_overflow(site, browser, width, tmp_path):
     url, _ = site
     page, _, _ = _page(browser, width)
-    page.goto(url)
+    _listing(page, url)
     page.get_by_role("link", name="焉耆县社会保险中心").click()
     page.wait_for_load_state()
     page.screenshot(path=str(tmp_path / f"unit-{width}.png"), full_page=True)

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 SIZES = [(390, 844), (1280, 900)]
 YANQI = "yan-qi-xian-she-hui-bao-xian-zhong-xin/2024-budget/index.html"
-PAGES = ["index.html", YANQI, "compare.html", "quality.html", "glossary.html", "catalog.html"]
+PAGES = ["index.html", YANQI, "compare.html", "quality.html", "glossary.html", "catalog.html", "dictionary.html"]
 OPEN_ALL = "document.querySelectorAll('details').forEach(d => d.open = true)"
 MIN_NAME_CHARS = 6
 ENGLISH = re.compile(r"[A-Za-z_]{3,}|[≠Σ]")
@@ -125,10 +125,12 @@ def test_three_public_card_leads_to_reasons_and_change(site, browser):
 def test_search_finds_yanqi(site, browser, query):
     page = _open(browser, site, "index.html", (390, 844))
     page.fill("#q", query)
-    visible = page.locator("table.units tbody tr:not([hidden]) th.name").all_inner_texts()
-    assert "焉耆县社会保险中心" in visible, (query, visible)
+    found = page.locator("#found li a")
+    found.first.wait_for()
+    names = found.all_inner_texts()
+    assert "焉耆县社会保险中心" in names, (query, names)
     if query != "社保":
-        assert visible == ["焉耆县社会保险中心"]
+        assert names == ["焉耆县社会保险中心"]
     page.close()
 
 
@@ -147,7 +149,7 @@ def test_comparison_takes_any_documents(site, browser):
     page.locator("#side table").wait_for()
     heads = page.locator("#side thead th").all_text_contents()
     assert len(heads) == 3  # two documents picked by default
-    page.locator("#pick input").nth(0).uncheck()
+    page.locator("#pick input[type=checkbox]").nth(0).uncheck()
     heads = page.locator("#side thead th").all_text_contents()
     assert len(heads) == 2
     rows = page.locator("#side tbody th").all_text_contents()

@@ -77,7 +77,7 @@ def csv_bytes(resource: Resource, rows: list[dict], with_page: bool = True) -> b
     return buf.getvalue().encode("utf-8")
 
 
-def schema(resource: Resource, unit: str, with_page: bool = True) -> dict:
+def schema(resource: Resource, unit: str | None, with_page: bool = True) -> dict:
     fields = [f.descriptor(unit) for f in resource.fields]
     if with_page:
         fields.append(SOURCE_PAGE.descriptor())
@@ -85,7 +85,8 @@ def schema(resource: Resource, unit: str, with_page: bool = True) -> dict:
 
 
 def resource_descriptor(resource: Resource, table: Table | None, data: bytes) -> dict:
-    unit = table.unit if table else "万元"
+    # a printed table has a printed unit; narrative statements and targets have none of their own
+    unit = table.unit if table else ("万元" if resource.table is not None else None)
     title = (table.title if table and table.title else resource.title)
     desc = {
         "name": resource.name,
@@ -103,6 +104,8 @@ def resource_descriptor(resource: Resource, table: Table | None, data: bytes) ->
         "unprinted_fields": list(table.unprinted) if table else [],
         "schema": schema(resource, unit, resource.per_row_page),
     }
+    if unit is None:
+        del desc["unit"]
     if table is None and resource.table is not None:
         desc["description"] = "本文件未印出此表 (table not printed in the source document)"
     return desc
@@ -121,7 +124,7 @@ def descriptor(disclosure: Disclosure, unit_id: str, resources: list[dict], meta
     source_name = Path(disclosure.source.path).name
     source = {
         "title": source_name,
-        "path": source_name,
+        "path": source_file_name(source_name),  # where the site and the ZIP publish it
         "sha256": disclosure.source.sha256,
         "pages": disclosure.source.pages,
         "mediatype": disclosure.source.media_type,
@@ -132,7 +135,7 @@ def descriptor(disclosure: Disclosure, unit_id: str, resources: list[dict], meta
         "profile": "data-package",
         "name": f"{safe_id(unit_id)}-{year or 'unknown'}-{disclosure.kind}",
         "title": f"{disclosure.name}{year or ''}年部门{kind_cn}",
-        "version": PROFILE_VERSION,
+        "version": content_version(resources),
         "licenses": [meta.get("license") or {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/", "title": "Creative Commons Attribution 4.0"}],
         "sources": [source],
         "created": build_time(),
@@ -142,7 +145,42 @@ def descriptor(disclosure: Disclosure, unit_id: str, resources: list[dict], meta
     }
     if year:
         out["fiscalPeriod"] = {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+    out["contributors"] = [{"title": disclosure.name, "role": "publisher"},
+                           {"title": "sitegen", "role": "wrangler"}]
+    if meta.get("site_url"):
+        out["homepage"] = f"{str(meta['site_url']).rstrip('/')}/{safe_id(unit_id)}/{year or 'unknown'}-{disclosure.kind}/"
+    out["citation"] = citation(out)
     return out
+
+
+def source_file_name(name: str) -> str:
+    """The published name of a package's source document: source.pdf, source.txt, …"""
+    return "source" + Path(name).suffix.lower()
+
+
+def content_version(resources: list[dict]) -> str:
+    """A version that changes exactly when the published content changes: the profile
+    version plus a digest of every resource's sha256 (build metadata in SemVer terms)."""
+    h = hashlib.sha256()
+    for res in sorted(resources, key=lambda r: r["name"]):
+        h.update(f"{res['name']}={res.get('hash', '')}\n".encode())
+    return f"{PROFILE_VERSION}+{h.hexdigest()[:12]}"
+
+
+def citation(dp: dict, url: str | None = None) -> str:
+    """How to cite a package: publisher, title, version, where to find it, the source."""
+    unit = dp.get("unit", {})
+    source = (dp.get("sources") or [{}])[0]
+    where = url or dp.get("homepage") or ""
+    parts = [f"{unit.get('name', '')}. 《{dp.get('title', '')}》",
+             f"数据包 {dp.get('name', '')}，版本 {dp.get('version', '')}",
+             "sitegen 开放数据" + (f"，{where}" if where else "")]
+    if unit.get("published_on"):
+        parts.append(f"原文发布日期 {unit['published_on']}")
+    original = source.get("url") or source.get("title", "")
+    if original:
+        parts.append(f"原文 {original}" + (f"（sha256 {source['sha256']}）" if source.get("sha256") else ""))
+    return ". ".join(p for p in parts if p) + "."
 
 
 def audit_bytes(findings: list[dict], checks_run: int, text_checks_run: int = 0) -> bytes:
@@ -209,6 +247,8 @@ def write_package(
         data = audit_bytes(findings, checks_run, text_checks_run)
         files["audit.json"] = data
         dp["resources"].append(audit_descriptor(data))
+        dp["version"] = content_version(dp["resources"])  # the findings are content too
+        dp["citation"] = citation(dp)
         dp["sitegen"]["findings"] = len(findings)
     if input_key:
         dp["sitegen"]["input"] = input_key

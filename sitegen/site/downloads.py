@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-import csv
-import hashlib
+import codecs
 import io
 import json
+import shutil
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..contract import BY_NAME, RESOURCES, SOURCE_PAGE
-from ..package.writer import build_time, schema
+from ..contract import BY_NAME, SOURCE_PAGE
+from ..package.writer import build_time, source_file_name
+from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter, file_sha256
+from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_parquet
 from .views import PackageView
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+PUBLISHER = "sitegen 开放数据（据各单位公开的部门预算、决算文件整理）"
 
 
-def write_zip(folder: Path, target: Path, prefix: str) -> None:
-    """The package folder as a ZIP with fixed timestamps (reproducible)."""
+def write_zip(folder: Path, target: Path, prefix: str, source: Path | None = None) -> None:
+    """The package folder, with its source document as sources[].path names it, as a ZIP
+    with fixed timestamps (reproducible)."""
+    files = [(path.name, path) for path in sorted(folder.iterdir()) if path.is_file()]
+    if source is not None and Path(source).is_file():
+        files.append((source_file_name(Path(source).name), Path(source)))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted(folder.iterdir()):
-            if path.is_file():
-                info = zipfile.ZipInfo(f"{prefix}/{path.name}", ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes())
+        for name, path in files:
+            info = zipfile.ZipInfo(f"{prefix}/{name}", ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as fin, zf.open(info, "w") as fout:
+                shutil.copyfileobj(fin, fout, 1 << 20)
 
 
 EXCEL_DIGITS = 15  # significant digits an Excel number holds exactly
@@ -59,23 +66,122 @@ def safe_cell(sheet, value, numeric: bool = False):
     return cell
 
 
-def write_xlsx(pkg: PackageView, target: Path) -> None:
-    """One sheet per resource; money as numbers, headers as printed (Chinese)."""
-    from openpyxl import Workbook  # only when a page is rendered
+XLSX_MAX_WIDTH = 60  # characters; wider text wraps in Excel anyway
+XLSX_MIN_WIDTH = 6
+
+
+def _sheet_name(title: str, taken: set[str]) -> str:
+    base = "".join("-" if c in "[]:*?/\\" else c for c in title).strip()[:31] or "sheet"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base[:28]}~{n}"
+    taken.add(name)
+    return name
+
+
+def _widths(sheet, header_rows: list[list[str]], rows: list[list]) -> None:
+    """Column widths from the longest cell (CJK characters count double), within bounds."""
+    from openpyxl.utils import get_column_letter
+
+    def width(value) -> int:
+        text = str(value if value is not None else "")
+        return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+    columns = max((len(r) for r in [*header_rows, *rows]), default=0)
+    for i in range(columns):
+        longest = max((width(r[i]) for r in [*header_rows, *rows] if i < len(r)), default=0)
+        sheet.column_dimensions[get_column_letter(i + 1)].width = max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, longest + 2))
+
+
+def _table_sheet(wb, taken: set[str], title: str, fields: list, rows: list[dict]) -> None:
+    """Row 1 the Chinese titles, row 2 the field names (as in the CSV), frozen above the data."""
+    sheet = wb.create_sheet(_sheet_name(title, taken))
+    header = [[f.title for f in fields], [f.name for f in fields]]
+    body = [[row.get(f.name, "") for f in fields] for row in rows]
+    _widths(sheet, header, body)
+    sheet.freeze_panes = "B3" if len(fields) > 1 else "A3"
+    numeric = [f.type in ("number", "integer") for f in fields]
+    for line in header:
+        sheet.append([safe_cell(sheet, v) for v in line])
+    for line in body:
+        sheet.append([safe_cell(sheet, v, n) for v, n in zip(line, numeric, strict=True)])
+
+
+def _pairs_sheet(wb, taken: set[str], title: str, pairs: list[tuple[str, object]]) -> None:
+    sheet = wb.create_sheet(_sheet_name(title, taken))
+    rows = [[k, _text(v)] for k, v in pairs]
+    _widths(sheet, [], rows)
+    for row in rows:
+        sheet.append([safe_cell(sheet, v) for v in row])
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(_text(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _flatten(prefix: str, value) -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _flatten(f"{prefix}.{k}" if prefix else k, v)]
+    return [(prefix, value)]
+
+
+def about_pairs(pkg: PackageView, citation: str) -> list[tuple[str, object]]:
+    """What a reader of a downloaded file needs to know of where it came from."""
+    dp = pkg.descriptor
+    source = (dp.get("sources") or [{}])[0]
+    lic = (dp.get("licenses") or [{}])[0]
+    return [
+        ("标题 title", dp.get("title", "")), ("单位 unit", pkg.unit.get("name", "")),
+        ("地区 region", pkg.unit.get("region", "")), ("年度 year", pkg.year),
+        ("类型 kind", pkg.unit.get("kind", "")), ("数据包 package", dp.get("name", "")),
+        ("版本 version", dp.get("version", "")), ("许可 licence", f"{lic.get('name', '')} {lic.get('path', '')}".strip()),
+        ("发布 publisher", PUBLISHER), ("引用 citation", citation),
+        ("原始文件 source", source.get("title", "")), ("原文地址 source_url", source.get("url", "")),
+        ("原文 sha256", source.get("sha256", "")),
+        ("说明 note", "金额按原文照录（单位见各表）；核对发现只报告、不修正。Amounts as printed; findings are reported, never fixed."),
+    ]
+
+
+def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
+    """A workbook for Excel users: 说明 (provenance, licence), one sheet per table with the
+    field-name row and a frozen header, 单位概况 (unit facts), 核对发现 (findings)."""
+    from openpyxl import Workbook  # only when a download is made
 
     wb = Workbook(write_only=True)
-    for res in RESOURCES:
-        rows = pkg.rows(res.name)
-        title = (pkg.resource(res.name) or {}).get("table_number") or ""
-        sheet = wb.create_sheet(f"{title} {res.title}".strip()[:31].replace("/", "-"))
-        fields = [*res.fields, SOURCE_PAGE]
-        sheet.append([safe_cell(sheet, f.title) for f in fields])
-        for row in rows:
-            sheet.append([safe_cell(sheet, row.get(f.name, ""), f.type in ("number", "integer")) for f in fields])
+    taken: set[str] = set()
+    _pairs_sheet(wb, taken, "说明", about_pairs(pkg, citation))
+    for desc in pkg.descriptor.get("resources", []):
+        spec = BY_NAME.get(desc.get("name", ""))
+        if spec is None and not desc.get("name", "").startswith("extra_"):
+            continue
+        fields = [*spec.fields, SOURCE_PAGE] if spec else [_SchemaField(f) for f in desc["schema"]["fields"]]
+        title = f"{desc.get('table_number') or ''} {desc.get('title') or (spec.title if spec else '')}"
+        _table_sheet(wb, taken, title, fields, pkg.rows(desc["name"]))
+    facts = [pair for key, value in pkg.unit.items() if key not in ("name", "year", "kind")
+             for pair in _flatten(key, value)]
+    _pairs_sheet(wb, taken, "单位概况", facts)
+    _table_sheet(wb, taken, "核对发现", [_SchemaField({"name": n, "type": t, "title": FINDING_TITLES.get(n, n)})
+                                      for n, t in FINDING_FIELDS], pkg.findings())
     buf = io.BytesIO()
     wb.save(buf)
     # openpyxl stamps the current time into docProps/core.xml: rewrite with a fixed date
     _normalise_zip(buf.getvalue(), target)
+
+
+class _SchemaField:
+    """A field of a package's own schema (extra_ tables), shaped like a contract Field."""
+
+    def __init__(self, desc: dict):
+        self.name, self.type = desc["name"], desc.get("type", "string")
+        self.title = desc.get("title") or desc["name"]
+
+
+FINDING_TITLES = {"resource": "资源", "table": "表", "row_code": "科目编码", "row_name": "科目名称",
+                  "column": "列", "check": "核对项", "severity": "级别", "expected": "应为", "found": "原文",
+                  "source_page": "页码", "message": "说明", "suspect": "可疑单元格"}
 
 
 def _normalise_zip(data: bytes, target: Path) -> None:
@@ -93,82 +199,82 @@ def _normalise_zip(data: bytes, target: Path) -> None:
             out.writestr(info, content)
 
 
-def _wan(value: str, unit: str) -> str:
-    """Exact decimal shift 元 → 万元."""
-    if not value or unit != "元":
-        return value
-    try:
-        return format(Decimal(value).scaleb(-4).normalize(), "f")
-    except InvalidOperation:
-        return value
+COMBINED_TITLES = {
+    "extra_tables": "其他表（长格式：每个单元格一行）",
+    "findings": "数据核对发现",
+    "disclosures": "公开文件一览（每份一行）",
+    "units": "单位一览",
+}
+BOM_DIR = "excel"  # UTF-8 with BOM copies for Excel on Chinese Windows; the canonical CSV has none
 
 
-def write_combined(views: list[PackageView], folder: Path) -> list[dict]:
-    """One CSV per resource across all packages (unit_id, year, kind first; money in 万元)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    resources = []
-    for res in RESOURCES:
-        money = {f.name for f in res.value_fields}
-        names = ["unit_id", "year", "kind", *res.field_names, SOURCE_PAGE.name]
-        digest, size = hashlib.sha256(), 0
-        path = folder / f"{res.name}.csv"
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(names)
-            for pkg in sorted(views, key=lambda p: (p.unit_id, p.slug)):
-                unit = (pkg.resource(res.name) or {}).get("unit", "万元")
-                for row in pkg.rows(res.name):
-                    values = [_wan(row.get(n, ""), unit) if n in money else row.get(n, "") for n in names[3:]]
-                    writer.writerow([pkg.unit_id, pkg.year, pkg.unit.get("kind", ""), *values])
-                pkg.forget()
-        data = path.read_bytes()
-        digest.update(data)
-        size = len(data)
-        desc_schema = schema(res, "万元", True)
-        desc_schema["fields"] = [
-            {"name": "unit_id", "type": "string", "title": "单位标识"},
-            {"name": "year", "type": "integer", "title": "年度"},
-            {"name": "kind", "type": "string", "title": "类型 (budget/final)"},
-            *desc_schema["fields"],
-        ]
-        resources.append({
-            "name": res.name,
-            "path": f"{res.name}.csv",
-            "title": f"{res.title}（全部单位）",
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": size,
-            "hash": "sha256:" + digest.hexdigest(),
-            "unit": "万元",
-            "schema": desc_schema,
-        })
+def _combined_resource(folder: Path, name: str, fields: list[dict]) -> dict:
+    digest, size = file_sha256(folder / f"{name}.csv")
+    spec = BY_NAME.get(name)
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "title": f"{spec.title}（全部单位）" if spec else COMBINED_TITLES.get(name, name),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": size,
+        "hash": "sha256:" + digest,
+        "schema": {"fields": fields, "missingValues": [""]},
+        **({"unit": "万元"} if spec and spec.value_fields else {}),
+    }
+
+
+def _bom_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        fout.write(codecs.BOM_UTF8)
+        shutil.copyfileobj(fin, fout, 1 << 20)
+
+
+def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: list[dict],
+                    sources: list[dict]) -> list[dict]:
+    """Close the combined CSVs, describe them, finish the database, derive Excel copies and Parquet."""
+    folder = writer.folder
+    tables = writer.close()
+    resources = [_combined_resource(folder, name, fields) for name, fields in tables.items()]
+    for res in resources:
+        _bom_copy(folder / res["path"], folder / BOM_DIR / res["path"])
     descriptor = {
         "profile": "data-package",
         "name": "sitegen-combined",
         "title": "全部单位合并数据（万元）",
-        "description": "Every published package combined, one CSV per resource; 元 converted to 万元 by an exact decimal shift.",
+        "description": ("Every published package combined, one CSV per resource; rows start with "
+                        "unit_id, unit_name, region, year, kind; money in 万元 (元 shifted exactly, "
+                        "see printed_unit). Read codes as strings: " + PANDAS_CALL),
         "created": build_time(),
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "sources": [{"title": p.descriptor.get("title", ""), "path": f"../../{p.unit_id}/{p.slug}/data/datapackage.json"}
-                    for p in sorted(views, key=lambda p: (p.unit_id, p.slug))],
+        "licenses": licenses,
+        "sources": sources,
         "resources": resources,
     }
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+    metadata = {"title": descriptor["title"], "license": licenses[0].get("name", "") if licenses else "",
+                "license_url": licenses[0].get("path", "") if licenses else "",
+                "description": descriptor["description"]}
+    database.finish(folder / "units.csv", folder / DB_NAME)
+    write_metadata(folder / "metadata.json", metadata)
+    write_parquet(folder, tables, folder / PARQUET_DIR)
     return resources
 
 
 def dictionary() -> list[dict]:
     """Every resource and field of the contract, for the data dictionary page."""
     out = []
-    for res in RESOURCES:
+    for res in BY_NAME.values():  # budget, then final-accounts resources
         out.append({
             "name": res.name, "title": res.title, "title_en": res.title_en,
-            "table": f"表{res.table}" if res.table else "",
+            "table": (f"公开{res.table:02d}表" if res.name.startswith("final_") else f"表{res.table}")
+            if res.table else "",
             "fields": [*res.fields, SOURCE_PAGE],
         })
     return out
 
 
-__all__ = ["write_zip", "write_xlsx", "write_combined", "dictionary", "BY_NAME"]
+__all__ = ["write_zip", "write_xlsx", "finish_combined", "dictionary", "BY_NAME"]

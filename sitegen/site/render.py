@@ -14,12 +14,23 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
-from ..contract import table_resources
+from ..contract import BY_NAME, table_resources
 from ..fsutil import make_temp_dir, swap_in
+from ..package.writer import citation, content_version, source_file_name
 from . import strings
-from .downloads import dictionary, write_combined, write_xlsx, write_zip
+from .combined import (
+    CombinedWriter,
+    DownloadCache,
+    RowCache,
+    loading_guide,
+    package_fragment,
+    table_fields,
+)
+from .database import DB_NAME, SiteDatabase
+from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .findings import finding_views
 from .glossary import BY_TERM, GLOSSARY
+from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
 from .notes import reading_notes
 from .search import SYNONYMS, document_texts, index_entry, search_text
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
@@ -90,17 +101,22 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _link_tree(src: Path, dst: Path) -> None:
-    for path in sorted(src.rglob("*")):
-        if path.is_file():
-            _link_or_copy(path, dst / path.relative_to(src))
-
-
 def _keep_identical(new: Path, old: Path) -> None:
     """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime)."""
-    if old.is_file() and new.is_file() and old.read_bytes() == new.read_bytes():
+    if (old.is_file() and new.is_file() and old.stat().st_size == new.stat().st_size
+            and _same_bytes(old, new)):
         new.unlink()
         _link_or_copy(old, new)
+
+
+def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(chunk), fb.read(chunk)
+            if x != y:
+                return False
+            if not x:
+                return True
 
 
 CHART_BARS = 12  # a chart shows the largest items; the rest stay in the tables
@@ -168,21 +184,45 @@ def _outturn(pkg: PackageView, siblings: list[PackageView]) -> dict | None:
     return outturn(pkg, budget) if budget is not None else None
 
 
+def page_footer(licenses: list[dict], citation: str, source_url: str = "", source_file: str = "") -> dict:
+    """What base.html's footer shows on every page: licence, publisher, source, citation."""
+    return {"licenses": licenses, "citation": citation, "source_url": source_url, "source_file": source_file}
+
+
+def _downloads(pkg: PackageView, data_dir: Path, source: Path | None, cite: str, cache: DownloadCache,
+               zip_name: str, xlsx_name: str) -> None:
+    """ZIP and XLSX: made once per input (package, source, citation), then hard-linked."""
+    origin = (pkg.descriptor.get("sources") or [{}])[0]
+    key = cache.key(pkg, cite, str(origin.get("sha256", "")), str(source.stat().st_size if source and source.exists() else ""))
+    cached = cache.files(key, [zip_name, xlsx_name])
+    if cached is None:
+        folder = cache.folder(key) if cache.root else data_dir
+        write_zip(pkg.folder, folder / zip_name, f"{pkg.unit_id}-{pkg.slug}", source)
+        write_xlsx(pkg, folder / xlsx_name, cite)
+        cached = cache.files(key, [zip_name, xlsx_name])
+    for path in cached or []:
+        _link_or_copy(path, data_dir / path.name)
+
+
 def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None,
-                 siblings: list[PackageView]) -> None:
+                 siblings: list[PackageView], site_url: str = "",
+                 downloads: DownloadCache | None = None) -> None:
     data_dir = page_dir / "data"
     data_dir.mkdir(parents=True)
     for path in sorted(pkg.folder.iterdir()):
         if path.is_file():
             shutil.copyfile(path, data_dir / path.name)
+    cite = pkg.descriptor.get("citation") or citation(pkg.descriptor)
+    if site_url and not pkg.descriptor.get("homepage"):
+        cite = citation(pkg.descriptor, f"{site_url.rstrip('/')}/{pkg.url}")
     zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
-    write_zip(pkg.folder, data_dir / zip_name, f"{pkg.unit_id}-{pkg.slug}")
     xlsx_name = f"{pkg.unit_id}-{pkg.slug}.xlsx"
-    write_xlsx(pkg, data_dir / xlsx_name)
+    _downloads(pkg, data_dir, source, cite, downloads or DownloadCache(None), zip_name, xlsx_name)
     pdf_name = None
     if source and Path(source).exists():
-        pdf_name = "source" + Path(source).suffix.lower()
+        pdf_name = source_file_name(Path(source).name)
         shutil.copyfile(source, data_dir / pdf_name)
+    origin = (pkg.descriptor.get("sources") or [{}])[0]
     html = env.get_template("disclosure.html").render(
         pkg=pkg,
         unit=pkg.unit,
@@ -191,6 +231,9 @@ def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Pat
         xlsx_name=xlsx_name,
         pdf_name=pdf_name,
         root="../../",
+        citation=cite,
+        footer=page_footer(pkg.descriptor.get("licenses", []), cite, origin.get("url", ""),
+                           f"data/{pdf_name}" if pdf_name else ""),
         **unit_context(pkg, siblings),
     )
     (page_dir / "index.html").write_text(html, encoding="utf-8")
@@ -201,6 +244,7 @@ def _summary_row(pkg: PackageView) -> dict:
     total = pkg.summary_total()
     project = pkg.total("expenditure_summary", "project")
     staff, staff_basis = pkg.head_count()
+    source = (pkg.descriptor.get("sources") or [{}])[0]
     share = per_staff = ""
     try:
         if total and project and Decimal(total):
@@ -209,8 +253,12 @@ def _summary_row(pkg: PackageView) -> dict:
             per_staff = f"{Decimal(total) / staff:.2f}"
     except InvalidOperation:
         pass
+    lic = (pkg.descriptor.get("licenses") or [{}])[0]
     return {
-        "pkg": pkg,
+        "unit_id": pkg.unit_id,
+        "package": pkg.descriptor.get("name", ""),
+        "license": lic.get("path") or lic.get("name", ""),
+        "licenses": pkg.descriptor.get("licenses", []),
         "name": pkg.unit.get("name", ""),
         "region": pkg.unit.get("region", ""),
         "year": pkg.unit.get("year") or "",
@@ -224,10 +272,23 @@ def _summary_row(pkg: PackageView) -> dict:
         "project_share": share,
         "per_staff": per_staff,
         "findings": len(finding_views(pkg)[0]),  # as the unit page counts them: one per suspect cell
+        "errors": sum(1 for f in pkg.findings() if f.get("severity") == "error"),
+        "checks": pkg.audit().get("checks_run", 0),
         "title": pkg.descriptor.get("title", ""),
+        "url": pkg.url,
+        "version": pkg.descriptor.get("version", ""),
+        "source_url": source.get("url", ""),
+        "source_sha256": source.get("sha256", ""),
         "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
         "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},
+        "coverage": _coverage_summary(pkg),
+        "texts": document_texts(pkg),
     }
+
+
+def _coverage_summary(pkg: PackageView) -> dict:
+    coverage = pkg.coverage()
+    return {"recognised": coverage["recognised"], "printed": coverage["printed"], "complete": coverage["complete"]}
 
 
 def _headline(rows: list[dict]) -> list[dict]:
@@ -240,38 +301,127 @@ def _headline(rows: list[dict]) -> list[dict]:
             for (y, k), g in sorted(groups.items(), reverse=True)]
 
 
-def _quality_row(row: dict, pkg: PackageView) -> dict:
-    audit = pkg.audit()
-    errors = sum(1 for f in audit["findings"] if f.get("severity") == "error")
-    checks = audit.get("checks_run", 0)
-    coverage = pkg.coverage()
-    rate = f"{(checks - errors) / checks:.1%}" if checks and coverage["complete"] else ""
-    return {**row, "checks": checks, "errors": errors, "warnings": len(audit["findings"]) - errors,
-            "rate": rate, "coverage": coverage, "notes": (pkg.descriptor.get("sitegen") or {}).get("warnings", [])}
-
-
 def _compare_entry(row: dict) -> dict:
     keys = ("name", "year", "kind", "region", "total", "basic", "project", "three_public", "staff",
             "staff_basis", "per_staff", "project_share", "classes")
-    return {"url": row["pkg"].url + "index.html", **{k: row[k] for k in keys}}
+    return {"url": row["url"] + "index.html", **{k: row.get(k, "") for k in keys}}
 
 
 def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _unit_pages(env, pkg, views, tmp: Path, out: Path, sources, unchanged: bool, report: SiteReport):
-    """One package's pages (rendered, or hard-linked when unchanged); its index and quality rows."""
+def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter,
+                  database: SiteDatabase) -> dict:
+    """The package's summary row (for listing pages) after adding its combined rows; both come
+    from the cache when the package did not change."""
+    key = row_cache.key(pkg)
+    entry = row_cache.get(key)
+    if entry is None:
+        row = _summary_row(pkg)
+        entry = {"summary": row, "tables": package_fragment(pkg, row)}
+        row_cache.put(key, entry)
+    combined.add(entry["tables"], entry["summary"])
+    database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), entry["tables"])
+    return {**entry["summary"], "pkg": pkg}
+
+
+COMPARE_ROWS = 100  # units per year on the comparison page (largest budgets); the rest via browse/
+HOME_REGIONS = 30  # regions listed per year on the home page; the year's page lists all
+QUALITY_ROWS = 100  # disclosures with most errors on the quality page
+
+
+def site_citation(version: str, site_url: str) -> str:
+    where = f"，{site_url}" if site_url else ""
+    return f"sitegen 开放数据. 《部门预算、决算公开合并数据》，版本 {version}{where}. 原文为各单位公开的部门预算、决算文件."
+
+
+def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combined: list[dict],
+                licenses: list[dict], site_url: str) -> list[str]:
+    """Home, listing, comparison, quality, catalog and dictionary pages, catalog.json, sitemap,
+    changelog; every HTML page bounded whatever the number of disclosures."""
+    version = content_version(combined)
+    footer = page_footer(licenses, site_citation(version, site_url))
+    pages = listings(rows)
+    nav = navigation(pages)
+    headline = {
+        "units": len({r["unit_id"] for r in rows}),
+        "disclosures": len(rows),
+        "totals": _headline(rows),
+        "findings": sum(r["findings"] for r in rows),
+        "errors": sum(r["errors"] for r in rows),
+    }
+    html: dict[str, str] = {}
+    for listing in pages:
+        depth = "../" * (listing.folder.count("/") + 1)
+        html[listing.path] = env.get_template("listing.html").render(
+            listing=listing, root=depth, footer=footer, page_file=page_file)
+    for year in nav:
+        html[year["url"]] = env.get_template("browse.html").render(year=year, root="../../", footer=footer)
+    by_year: dict[str, list[dict]] = {}
+    for r in sorted(rows, key=lambda r: -float(Decimal(r["total"] or 0))):
+        if len(by_year.setdefault(str(r["year"]), [])) < COMPARE_ROWS:
+            by_year[str(r["year"])].append(r)
+    worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
+    partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
+    _write_json(tmp / "search.json", {"synonyms": SYNONYMS, "docs": [index_entry(r, r.get("texts", [])) for r in rows]})
+    _write_json(tmp / "compare.json", [_compare_entry(r) for r in rows])
+    root = {"root": "", "footer": footer}
+    html.update({
+        "index.html": env.get_template("index.html").render(nav=nav, headline=headline, synonyms=SYNONYMS,
+                                                            home_regions=HOME_REGIONS, **root),
+        "quality.html": env.get_template("quality.html").render(rows=worst, partial=partial, headline=headline,
+                                                                checks=CHECKS.values(), **root),
+        "glossary.html": env.get_template("glossary.html").render(glossary=GLOSSARY, **root),
+        "compare.html": env.get_template("compare.html").render(
+            by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS, **root),
+        "catalog.html": env.get_template("catalog.html").render(nav=nav, combined=combined, version=version, **root),
+        "dictionary.html": env.get_template("dictionary.html").render(
+            resources=dictionary(), guide=loading_guide(),
+            combined_tables={k: v for k, v in table_fields().items() if k not in BY_NAME}, **root),
+    })
+    for rel, text in html.items():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_text(text, encoding="utf-8")
+    write_catalog(tmp, rows, combined, site_url, licenses, version)
+    write_sitemap(tmp, [*html, *(r["url"] + "index.html" for r in rows)], site_url)
+    update_changelog(tmp, out, {r["url"].rstrip("/"): r["version"] for r in rows})
+    return list(html)
+
+
+def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[str]) -> None:
+    """Move what this build made into out/, each unit page and each site-wide folder or file
+    replaced by a rename (a reader or a killed build sees the old one or the new one, whole);
+    unchanged unit pages are not touched at all, so the cost follows what changed."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)  # written again last: a killed build rebuilds
+    for rel in rendered:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        swap_in(units / rel, out / rel)
+    for rel in gone:
+        shutil.rmtree(out / rel, ignore_errors=True)
+        if (out / rel).parent.is_dir() and not any((out / rel).parent.iterdir()):
+            (out / rel).parent.rmdir()
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            _keep_identical(path, out / path.relative_to(site))
+    for entry in sorted(site.iterdir()):
+        if entry.is_dir():
+            swap_in(entry, out / entry.name)
+        else:
+            os.replace(entry, out / entry.name)
+
+
+def _unit_pages(env: Environment, pkg: PackageView, siblings: list[PackageView], units: Path, out: Path,
+                source: Path | None, unchanged: bool, site_url: str, downloads: DownloadCache,
+                report: SiteReport) -> None:
+    """One package's page: left where it is when unchanged, else rendered into units/."""
     rel = f"{pkg.unit_id}/{pkg.slug}"
-    row = _summary_row(pkg)
     if unchanged and (out / rel / "index.html").exists():
-        _link_tree(out / rel, tmp / rel)
         report.reused.append(rel)
     else:
-        siblings = [v for v in views if v.unit_id == pkg.unit_id and v.slug != pkg.slug]
-        _render_unit(env, pkg, tmp / rel, sources.get(pkg.folder.resolve()), siblings)
+        _render_unit(env, pkg, units / rel, source, siblings, site_url, downloads)
         report.rendered.append(rel)
-    return row, _quality_row(row, pkg)
 
 
 def render_site(
@@ -279,16 +429,24 @@ def render_site(
     out: Path,
     sources: dict[Path, Path] | None = None,
     templates: Path | None = None,
+    site_url: str = "",
+    cache: Path | None = None,
+    region: str = "",
 ) -> SiteReport:
     """Render every package under packages_root into out/, swapped in atomically.
 
     Unit pages whose inputs (package files, source, templates, sibling years) did not change
-    since the last build are hard-linked from it instead of rendered again.
+    since the last build are left as they are; the others and the site-wide pages are renamed
+    into place one by one (see _publish).
     """
     sources = {Path(k).resolve(): Path(v) for k, v in (sources or {}).items()}
     templates = templates or default_templates()
     env = environment(templates)
     views = load_packages(packages_root)
+    if region:  # one site of a national deployment: the disclosures of one region
+        views = [v for v in views if str(v.unit.get("region", "")).startswith(region)]
+        for v in views:
+            v.forget()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
@@ -299,9 +457,10 @@ def render_site(
     except (OSError, json.JSONDecodeError):
         old_manifest = {}
     templates_digest = _digest_tree(templates)
-    by_unit: dict[str, list[str]] = {}
+    views_by_unit: dict[str, list[PackageView]] = {}  # built once: no page scans every package
     for pkg in views:
-        by_unit.setdefault(pkg.unit_id, []).append(pkg.slug)
+        views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
+    by_unit = {unit_id: [v.slug for v in group] for unit_id, group in views_by_unit.items()}
     fingerprints = {
         f"{pkg.unit_id}/{pkg.slug}": _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
                                                   by_unit[pkg.unit_id])
@@ -312,63 +471,51 @@ def render_site(
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
     tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
+    site, units = tmp / "site", tmp / "units"  # site-wide files; unit pages rendered anew
     try:
         static = templates / "static"
         if static.exists():
-            shutil.copytree(static, tmp / "static")
-        (tmp / ".nojekyll").write_text("")
+            shutil.copytree(static, site / "static")
+        site.mkdir(exist_ok=True)
+        (site / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
-        rows, quality, index = [], [], []
-        shown = []
+        rows: list[dict] = []
+        (site / "data" / "combined").mkdir(parents=True)
+        combined_rows = CombinedWriter(site / "data" / "combined")
+        row_cache = RowCache(cache / "rows" if cache else None)
+        downloads = DownloadCache(cache / "downloads" if cache else None)
+        database = SiteDatabase((cache or site / "data" / "combined") / DB_NAME, table_fields())
+        licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
             try:
-                row, quality_row = _unit_pages(env, pkg, views, tmp, out, sources, old_manifest.get(rel) == fingerprints[rel], report)
-                texts = document_texts(pkg)
+                siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
+                _unit_pages(env, pkg, siblings, units, out, sources.get(pkg.folder.resolve()),
+                            old_manifest.get(rel) == fingerprints[rel], site_url, downloads, report)
+                row = _package_rows(pkg, row_cache, combined_rows, database)
             except Exception as exc:  # one unusable package never stops the site
-                shutil.rmtree(tmp / rel, ignore_errors=True)
+                shutil.rmtree(units / rel, ignore_errors=True)
+                for done in (report.rendered, report.reused):
+                    if rel in done:
+                        done.remove(rel)
                 report.left_out.append(f"{pkg.folder}: not shown ({exc})")
                 pkg.forget()
                 continue
             manifest[rel] = fingerprints[rel]
             report.pages.append(out / rel / "index.html")
             rows.append(row)
-            quality.append(quality_row)
-            index.append(index_entry(row, texts))
-            shown.append(pkg)
+            for lic in row["licenses"]:
+                licenses.setdefault(lic.get("name", ""), lic)
             pkg.forget()  # keep memory flat: rows are read again only where needed
-        views = shown
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
-        quality.sort(key=lambda r: (str(r["name"]), str(r["year"])))
-        years = sorted({str(r["year"]) for r in rows if r["year"]}, reverse=True)
-        regions = sorted({r["region"] for r in rows if r["region"]})
-        headline = {
-            "units": len({r["pkg"].unit_id for r in rows}),
-            "disclosures": len(rows),
-            "totals": _headline(rows),
-            "findings": sum(r["findings"] for r in rows),
-        }
-        _write_json(tmp / "search.json", {"synonyms": SYNONYMS, "docs": index})
-        _write_json(tmp / "compare.json", [_compare_entry(r) for r in rows])
-        combined = write_combined(views, tmp / "data" / "combined")
-        pages = {
-            "index.html": env.get_template("index.html").render(rows=rows, years=years, regions=regions,
-                                                                headline=headline, synonyms=SYNONYMS, root=""),
-            "quality.html": env.get_template("quality.html").render(rows=quality, checks=CHECKS.values(), root=""),
-            "compare.html": env.get_template("compare.html").render(rows=rows, root=""),
-            "glossary.html": env.get_template("glossary.html").render(glossary=GLOSSARY, root=""),
-            "catalog.html": env.get_template("catalog.html").render(rows=rows, combined=combined, root=""),
-            "dictionary.html": env.get_template("dictionary.html").render(resources=dictionary(), root=""),
-        }
-        for name, html in pages.items():
-            (tmp / name).write_text(html, encoding="utf-8")
-            report.pages.append(out / name)
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        for path in [*tmp.glob("*.*"), *(tmp / "static").rglob("*"), *(tmp / "data" / "combined").rglob("*")]:
-            if path.is_file():
-                _keep_identical(path, out / path.relative_to(tmp))
-        swap_in(tmp, out)
-    except BaseException:
+        combined = finish_combined(combined_rows, database, list(licenses.values()),
+                                   [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
+        report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
+                                                           list(licenses.values()), site_url)]
+        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
+        (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        row_cache.prune()
+        downloads.prune()
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return report

@@ -63,7 +63,7 @@ def document_texts(pkg: PackageView) -> list[str]:
 def index_entry(row: dict, texts: list[str]) -> dict:
     return {
         "n": row["name"],
-        "u": row["pkg"].url + "index.html",
+        "u": row["url"] + "index.html",
         "y": str(row["year"]),
         "k": row["kind"],
         "r": row["region"],

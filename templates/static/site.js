@@ -95,6 +95,21 @@
     return out;
   }
   function matches(hay, vs) { hay = hay.toLowerCase(); return vs.some(function (v) { return hay.indexOf(v) !== -1; }); }
+  function showUnits(vs) {
+    var box = document.getElementById("found");
+    if (!box || !index) return;
+    var list = box.querySelector("ul"), n = 0;
+    list.textContent = "";
+    if (vs[0]) index.docs.forEach(function (d) {
+      if (n >= 50 || !matches(d.n + " " + d.r + " " + d.y + " " + d.p, vs)) return;
+      n += 1;
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = d.u; a.textContent = d.n;
+      li.appendChild(a); li.appendChild(document.createTextNode(" " + d.y + (d.k === "final" ? "决算" : "预算")));
+      list.appendChild(li);
+    });
+    box.hidden = n === 0;
+  }
   function showHits(vs) {
     var box = document.getElementById("hits");
     if (!box) return;
@@ -116,11 +131,11 @@
     box.hidden = n === 0;
   }
   function applyFilters() {
-    if (!table) return;
-    var needle = q ? q.value.trim().toLowerCase() : "";
+    if (!q) return;
+    var needle = q.value.trim().toLowerCase();
     var vs = variants(needle);
     var shown = 0;
-    each(table.tBodies[0].rows, function (row) {
+    if (table) each(table.tBodies[0].rows, function (row) {
       var ok = (!needle || matches(row.getAttribute("data-search"), vs)) &&
                (!region || !region.value || row.getAttribute("data-region") === region.value) &&
                (!year || !year.value || row.getAttribute("data-year") === year.value);
@@ -130,9 +145,10 @@
     if (count) count.textContent = shown;
     if (needle && !index && q.form && q.form.dataset.index) {
       fetch(q.form.dataset.index).then(function (r) { return r.json(); })
-        .then(function (data) { index = data; showHits(variants(q.value.trim().toLowerCase())); })
+        .then(function (data) { index = data; var v = variants(q.value.trim().toLowerCase()); showUnits(v); showHits(v); })
         .catch(function () { index = { docs: [] }; });
     }
+    showUnits(vs);
     showHits(vs);
   }
   [q, region, year].forEach(function (el) { if (el) el.addEventListener("input", applyFilters); });
@@ -175,6 +191,18 @@
     fetch(pick.dataset.src).then(function (r) { return r.json(); }).then(function (docs) {
       pick.hidden = false;
       side.hidden = false;
+      var list = pick.querySelector("ul"), pq = document.getElementById("pick-q");
+      docs.forEach(function (d, i) {
+        var li = document.createElement("li"), label = document.createElement("label"), box = document.createElement("input");
+        box.type = "checkbox"; box.value = String(i); box.checked = i < 2;
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(" " + d.name + " " + d.year + (d.kind === "final" ? "决算" : "预算")));
+        li.appendChild(label); list.appendChild(li);
+      });
+      if (pq) pq.addEventListener("input", function () {
+        var v = pq.value.trim();
+        each(list.children, function (li) { li.hidden = !!v && text(li).indexOf(v) === -1 && !li.querySelector("input").checked; });
+      });
       function cell(tr, tag, value, cls) {
         var c = document.createElement(tag); c.textContent = value; if (cls) c.className = cls;
         if (tag === "th") c.scope = tr.parentNode && tr.parentNode.tagName === "THEAD" ? "col" : "row";

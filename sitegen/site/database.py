@@ -1,0 +1,162 @@
+"""The combined data as one SQLite database (datasette opens it as is) and as Parquet files
+partitioned by year.
+
+The database is kept between builds (in the cache): a build deletes the rows of packages that
+changed or went away and inserts the new ones, so its cost follows what changed, not N.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+DB_NAME = "budget.sqlite"
+PARQUET_DIR = "parquet"
+SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
+INDEXED = ("unit_id", "year", "code", "kind", "region")
+SEARCHABLE = ("unit_name", "title", "name", "project_name", "label", "table_title")  # full-text (trigram)
+IDENT = "unit_id = ? AND year IS ? AND kind = ?"
+
+
+def _convert(kind: str):
+    def number(value: str):
+        try:
+            return float(value) if value != "" else None
+        except ValueError:
+            return value
+
+    def integer(value: str):
+        try:
+            return int(value) if value != "" else None
+        except ValueError:
+            return value
+
+    return {"integer": integer, "number": number}.get(kind, lambda v: v if v != "" else None)
+
+
+class SiteDatabase:
+    """budget.sqlite, updated package by package: add() each package of the build, then finish()."""
+
+    def __init__(self, path: Path, tables: dict[str, list[dict]]):
+        import sqlite_utils
+
+        self.path, self.tables = Path(path), tables
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        schema = hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA synchronous = OFF")
+        if self._schema() != schema:
+            self.db.close()
+            self.path.unlink(missing_ok=True)
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute("PRAGMA synchronous = OFF")
+            self._create(schema)
+        self.known = dict(self.db.execute("select key, ident from _packages").fetchall())
+        self.seen: set[str] = set()
+        self.idents: set[str] = set()
+        self.converters = {n: [_convert(f["type"]) for f in fields] for n, fields in tables.items()}
+        self.inserts = {n: f"INSERT INTO [{n}] VALUES ({', '.join('?' * len(fields))})"
+                        for n, fields in tables.items()}
+
+    def _schema(self) -> str | None:
+        try:
+            return self.db.execute("select value from _meta where key = 'schema'").fetchone()[0]
+        except (sqlite3.DatabaseError, TypeError):
+            return None
+
+    def _create(self, schema: str) -> None:
+        for name, fields in self.tables.items():
+            columns = ", ".join(f"[{f['name']}] {SQL_TYPES.get(f['type'], 'TEXT')}" for f in fields)
+            self.db.execute(f"CREATE TABLE [{name}] ({columns})")
+            names = [f["name"] for f in fields]
+            for column in INDEXED:
+                if column in names:
+                    self.db.execute(f"CREATE INDEX [idx_{name}_{column}] ON [{name}] ([{column}])")
+            searchable = [c for c in SEARCHABLE if c in names and (c != "unit_name" or name in ("units", "disclosures"))]
+            if searchable:  # triggers keep the index right as rows come and go
+                self.db.table(name).enable_fts(searchable, fts_version="FTS5", tokenize="trigram",
+                                               create_triggers=True)
+        self.db.execute("CREATE TABLE _packages (key TEXT PRIMARY KEY, ident TEXT)")
+        self.db.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.db.execute("INSERT INTO _meta VALUES ('schema', ?)", [schema])
+        self.db.conn.commit()
+
+    def add(self, key: str, ident: tuple[str, str, str], fragment: dict[str, str]) -> None:
+        """One package's rows (fragment: {table: CSV text}); nothing to do when key is known."""
+        text_ident = json.dumps(ident)
+        self.seen.add(key)
+        self.idents.add(text_ident)
+        if key in self.known:
+            return
+        self._delete(text_ident)
+        for name, text in fragment.items():
+            convert = self.converters[name]
+            rows = ([c(v) for c, v in zip(convert, row, strict=False)] for row in csv.reader(io.StringIO(text)))
+            self.db.conn.executemany(self.inserts[name], rows)
+        self.db.conn.execute("INSERT INTO _packages VALUES (?, ?)", [key, text_ident])
+
+    def _delete(self, text_ident: str) -> None:
+        unit_id, year, kind = json.loads(text_ident)
+        params = [unit_id, int(year) if str(year).isdigit() else None, kind]
+        for name in self.tables:
+            if name != "units":
+                self.db.conn.execute(f"DELETE FROM [{name}] WHERE {IDENT}", params)
+        self.db.conn.execute("DELETE FROM _packages WHERE ident = ?", [text_ident])
+
+    def finish(self, units_csv: Path, target: Path) -> None:
+        """Drop packages gone since the last build, reload units, refresh search, copy to target."""
+        for key, text_ident in self.known.items():
+            if key not in self.seen and text_ident not in self.idents:
+                self._delete(text_ident)
+        self.db.conn.execute("DELETE FROM units")
+        with open(units_csv, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            convert = self.converters["units"]
+            self.db.conn.executemany(self.inserts["units"],
+                                     ([c(v) for c, v in zip(convert, row, strict=False)] for row in reader))
+        self.db.conn.commit()
+        self.db.close()
+        if Path(target).resolve() != self.path.resolve():
+            shutil.copyfile(self.path, target)
+
+
+def write_metadata(target: Path, metadata: dict) -> None:
+    """datasette's metadata.json beside the database: title, licence, description."""
+    target.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def arrow_schema(fields: list[dict]):
+    import pyarrow as pa
+
+    kinds = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+    return pa.schema([(f["name"], kinds.get(f["type"], pa.string())) for f in fields])
+
+
+def write_parquet(folder: Path, tables: dict[str, list[dict]], target: Path) -> list[str]:
+    """<table>/year=<year>/<table>-0.parquet (hive partitioning); returns the tables written."""
+    import pyarrow.csv as pacsv
+    import pyarrow.dataset as ds
+
+    if target.exists():
+        shutil.rmtree(target)
+    written = []
+    for name, fields in tables.items():
+        schema = arrow_schema(fields)
+        reader = pacsv.open_csv(
+            folder / f"{name}.csv",
+            convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True),
+        )
+        partitioned = "year" in schema.names
+        ds.write_dataset(
+            reader, target / name, format="parquet",
+            partitioning=["year"] if partitioned else None, partitioning_flavor="hive" if partitioned else None,
+            basename_template=f"{name}-{{i}}.parquet", existing_data_behavior="overwrite_or_ignore",
+        )
+        written.append(name)
+    return written

@@ -1,0 +1,199 @@
+"""Site-wide pages and files that grow with the number of disclosures, each kept bounded:
+listing pages by year and region (paginated), the machine catalogue (catalog.json, DCAT-like,
+in parts), the sitemap (an index of parts) and the data changelog."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ..package.writer import build_time, slugify
+
+PAGE_ROWS = 200  # disclosures per listing page (≈ 150 KB of HTML)
+PART_SIZE = 5000  # datasets per catalog part, URLs per sitemap part
+CHANGELOG_LINES = 500  # package lines listed per build in CHANGELOG.md; the rest counted
+UNKNOWN_REGION = "未注明地区"
+
+
+@dataclass
+class Listing:
+    """One listing page: the disclosures of one year and region, one page of them."""
+
+    year: str
+    region: str
+    page: int
+    pages: int
+    rows: list[dict]
+
+    @property
+    def folder(self) -> str:
+        return f"browse/{self.year or 'unknown'}/{slugify(self.region)}"
+
+    @property
+    def path(self) -> str:
+        return f"{self.folder}/{page_file(self.page)}"
+
+
+def page_file(page: int) -> str:
+    return "index.html" if page == 1 else f"{page}.html"
+
+
+def listings(rows: list[dict]) -> list[Listing]:
+    """Rows grouped by year (newest first) and region, each group cut into pages of PAGE_ROWS."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((str(row["year"]), row["region"] or UNKNOWN_REGION), []).append(row)
+    out = []
+    for (year, region), group in sorted(groups.items(), key=lambda kv: (-_year(kv[0][0]), kv[0][1])):
+        group.sort(key=lambda r: (str(r["name"]), str(r["kind"])))
+        pages = (len(group) + PAGE_ROWS - 1) // PAGE_ROWS
+        for i in range(pages):
+            out.append(Listing(year, region, i + 1, pages, group[i * PAGE_ROWS:(i + 1) * PAGE_ROWS]))
+    return out
+
+
+def _year(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
+def navigation(pages: list[Listing]) -> list[dict]:
+    """Years → regions with their disclosure counts and first listing page, for the home page."""
+    years: dict[str, dict[str, dict]] = {}
+    for listing in pages:
+        region = years.setdefault(listing.year, {}).setdefault(
+            listing.region, {"region": listing.region, "count": 0, "url": f"{listing.folder}/index.html"})
+        region["count"] += len(listing.rows)
+    return [{"year": year, "count": sum(r["count"] for r in regions.values()),
+             "regions": list(regions.values()), "url": f"browse/{year or 'unknown'}/index.html"}
+            for year, regions in years.items()]
+
+
+def _absolute(site_url: str, rel: str) -> str:
+    return f"{site_url.rstrip('/')}/{rel}" if site_url else rel
+
+
+def write_sitemap(out: Path, urls: list[str], site_url: str) -> list[str]:
+    """sitemap.xml: a sitemap index over parts of PART_SIZE URLs (the protocol allows 50,000)."""
+    parts = [urls[i:i + PART_SIZE] for i in range(0, len(urls), PART_SIZE)] or [[]]
+    (out / "sitemaps").mkdir(parents=True, exist_ok=True)
+    names = []
+    for n, part in enumerate(parts, start=1):
+        name = f"sitemaps/part-{n:04d}.xml"
+        body = "".join(f"<url><loc>{escape(_absolute(site_url, u))}</loc></url>\n" for u in part)
+        (out / name).write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                f"{body}</urlset>\n", encoding="utf-8")
+        names.append(name)
+    index = "".join(f"<sitemap><loc>{escape(_absolute(site_url, n))}</loc></sitemap>\n" for n in names)
+    (out / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                     '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                     f"{index}</sitemapindex>\n", encoding="utf-8")
+    return names
+
+
+def dataset_entry(row: dict, site_url: str) -> dict:
+    """One package as a DCAT dataset with its distributions."""
+    pkg = row["pkg"]
+    base = _absolute(site_url, row["url"])
+    year = str(row["year"])
+    return {
+        "@type": "dcat:Dataset",
+        "identifier": row["package"],
+        "title": row["title"],
+        "publisher": {"@type": "foaf:Agent", "name": row["name"]},
+        "spatial": row["region"],
+        "temporal": {"startDate": f"{year}-01-01", "endDate": f"{year}-12-31"} if year.isdigit() else None,
+        "version": row["version"],
+        "license": row["license"],
+        "landingPage": f"{base}index.html",
+        "source": row["source_url"],
+        "distribution": [
+            {"@type": "dcat:Distribution", "title": "Frictionless data package",
+             "downloadURL": f"{base}data/datapackage.json", "mediaType": "application/json"},
+            {"@type": "dcat:Distribution", "title": "ZIP (CSV, JSON, source document)",
+             "downloadURL": f"{base}data/{pkg.unit_id}-{pkg.slug}.zip", "mediaType": "application/zip"},
+            {"@type": "dcat:Distribution", "title": "Excel workbook",
+             "downloadURL": f"{base}data/{pkg.unit_id}-{pkg.slug}.xlsx",
+             "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        ],
+    }
+
+
+def write_catalog(out: Path, rows: list[dict], combined: list[dict], site_url: str,
+                  licenses: list[dict], version: str) -> None:
+    """catalog.json (DCAT-like, JSON-LD shaped): the combined dataset and sub-catalogues of
+    PART_SIZE package datasets each under catalog/ (so no file grows with N without bound)."""
+    (out / "catalog").mkdir(parents=True, exist_ok=True)
+    parts = []
+    for n, start in enumerate(range(0, len(rows), PART_SIZE), start=1):
+        name = f"catalog/part-{n:04d}.json"
+        doc = {"@context": "https://www.w3.org/ns/dcat2.jsonld", "@type": "dcat:Catalog",
+               "dataset": [dataset_entry(r, site_url) for r in rows[start:start + PART_SIZE]]}
+        (out / name).write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+        parts.append({"@type": "dcat:Catalog", "@id": _absolute(site_url, name)})
+    combined_base = _absolute(site_url, "data/combined/")
+    catalog = {
+        "@context": "https://www.w3.org/ns/dcat2.jsonld",
+        "@type": "dcat:Catalog",
+        "title": "部门预算、决算公开开放数据",
+        "publisher": {"@type": "foaf:Agent", "name": "sitegen"},
+        "homepage": site_url or "index.html",
+        "license": [lic.get("path") or lic.get("name", "") for lic in licenses],
+        "modified": build_time(),
+        "dataset": [{
+            "@type": "dcat:Dataset", "identifier": "sitegen-combined", "title": "全部单位合并数据（万元）",
+            "version": version,
+            "distribution": [{"@type": "dcat:Distribution", "title": r["title"],
+                              "downloadURL": combined_base + r["path"], "mediaType": "text/csv",
+                              "byteSize": r["bytes"]} for r in combined]
+            + [{"@type": "dcat:Distribution", "title": "SQLite", "downloadURL": combined_base + "budget.sqlite",
+                "mediaType": "application/vnd.sqlite3"}],
+        }],
+        "catalog": parts,
+    }
+    (out / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def update_changelog(out: Path, old: Path, versions: dict[str, str]) -> dict:
+    """data/versions.json (package → version now) and data/CHANGELOG.md, to which each build
+    that changed anything adds one section: packages added, changed, removed (from versions)."""
+    try:
+        before = json.loads((old / "data" / "versions.json").read_text(encoding="utf-8"))
+        history = (old / "data" / "CHANGELOG.md").read_text(encoding="utf-8")
+    except (OSError, json.JSONDecodeError):
+        before, history = None, ""
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    (out / "data" / "versions.json").write_text(json.dumps(versions, indent=0, sort_keys=True) + "\n",
+                                                encoding="utf-8")
+    changes = {"added": sorted(set(versions) - set(before or {})),
+               "removed": sorted(set(before or {}) - set(versions)),
+               "changed": sorted(k for k in set(versions) & set(before or {}) if versions[k] != before[k])}
+    head = "# 数据变更记录 · data changelog\n\n"
+    body = history[len(head):] if history.startswith(head) else history
+    if before is None:
+        section = f"## {build_time()}\n\n首次发布 {len(versions)} 个数据包 (initial release).\n\n"
+    elif any(changes.values()):
+        section = _section(changes, versions, before)
+    else:
+        section = ""
+    (out / "data" / "CHANGELOG.md").write_text(head + section + body, encoding="utf-8")
+    return changes
+
+
+def _section(changes: dict, versions: dict, before: dict) -> str:
+    lines = [f"## {build_time()}", "",
+             f"新增 {len(changes['added'])}、更新 {len(changes['changed'])}、删除 {len(changes['removed'])} 个数据包。", ""]
+    listed = 0
+    for kind, label in (("added", "新增"), ("changed", "更新"), ("removed", "删除")):
+        for rel in changes[kind]:
+            if listed == CHANGELOG_LINES:
+                break
+            old, new = before.get(rel, ""), versions.get(rel, "")
+            lines.append(f"- {label} `{rel}` {old} → {new}".replace("  ", " "))
+            listed += 1
+    total = sum(len(v) for v in changes.values())
+    if total > listed:
+        lines.append(f"- … 另有 {total - listed} 个（见 versions.json）")
+    return "\n".join(lines) + "\n\n"

@@ -1,0 +1,203 @@
+"""Combined all-unit data from a real build: CSVs, SQLite served by datasette, Parquet."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import make_content, truth_rows, truth_unit
+
+from sitegen.cli import cli
+from sitegen.site.combined import PANDAS_CALL, PANDAS_DTYPE, PREFIX
+
+DOCS = {"yanqi.pdf": ("002", "B"), "xinjiang.pdf": ("003", "A")}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("combined")
+    content = make_content(root, DOCS)
+    (content / "metadata.toml").write_text(
+        '[defaults]\nregion = "新疆维吾尔自治区"\n\n[files."yanqi.pdf"]\n'
+        'region = "新疆维吾尔自治区巴音郭楞蒙古自治州焉耆回族自治县"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--content", str(content), "--data", str(root / "dp"),
+                                      "--out", str(root / "site"), "--cache", str(root / "cache"), "-j", "2"])
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def _truth_208_basic() -> dict[str, str]:
+    out = {}
+    for doc, _ in DOCS.values():
+        row = next(r for r in truth_rows(doc, "expenditure_summary") if r["code"] == "208")
+        out[truth_unit(doc)["name"]] = row["basic"]
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get_json(url: str, deadline: float) -> object:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                return json.loads(resp.read().decode("utf-8"))
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_datasette_serves_the_database(site):
+    db = site / "data" / "combined" / "budget.sqlite"
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        sql = ("select unit_name, basic from expenditure_summary "
+               "where year = 2024 and code = '208' order by unit_name")
+        base = f"http://127.0.0.1:{port}/budget"
+        rows = _get_json(f"{base}.json?_shape=array&sql={urllib.parse.quote(sql)}", time.monotonic() + 60)
+        truth = _truth_208_basic()
+        assert {r["unit_name"]: r["basic"] for r in rows} == {k: float(v) for k, v in truth.items()}
+        # full-text search on names (trigram: Chinese needs no word breaks)
+        found = _get_json(f"{base}/units.json?_shape=array&_search={urllib.parse.quote('焉耆县')}",
+                          time.monotonic() + 10)
+        assert [r["unit_name"] for r in found] == ["焉耆县社会保险中心"]
+        regions = _get_json(f"{base}.json?_shape=array&sql={urllib.parse.quote('select distinct region from disclosures order by region')}",
+                            time.monotonic() + 10)
+        assert [r["region"] for r in regions] == ["新疆维吾尔自治区", "新疆维吾尔自治区巴音郭楞蒙古自治州焉耆回族自治县"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_database_has_indexes_and_all_tables(site):
+    import sqlite_utils
+
+    db = sqlite_utils.Database(site / "data" / "combined" / "budget.sqlite")
+    names = set(db.table_names())
+    assert {"units", "findings", "disclosures", "extra_tables", "expenditure_summary"} <= names
+    indexed = {tuple(i.columns) for i in db.table("expenditure_summary").indexes}
+    assert {("unit_id",), ("year",), ("code",)} <= indexed
+    assert db.table("units").detect_fts() and db.table("expenditure_summary").detect_fts()
+    # every finding of the packages' audit.json is a row, with who and when
+    audits = sum(len(json.loads(p.read_text(encoding="utf-8"))["findings"])
+                 for p in site.glob("*/*/data/audit.json"))
+    assert db.table("findings").count == audits > 0
+    assert db.execute("select count(*) from findings where unit_name = '' or year is null").fetchone()[0] == 0
+
+
+def test_pandas_reads_every_combined_csv_with_codes_as_strings(site):
+    folder = site / "data" / "combined"
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert PANDAS_CALL in descriptor["description"]
+    assert PANDAS_CALL in (site / "dictionary.html").read_text(encoding="utf-8").replace("&#34;", '"')
+    seen_codes = set()
+    for res in descriptor["resources"]:
+        frame = pd.read_csv(folder / res["path"], dtype=PANDAS_DTYPE)
+        assert list(frame.columns) == [f["name"] for f in res["schema"]["fields"]]
+        if res["name"] != "units" and len(frame):
+            assert list(frame.columns[:5]) == PREFIX
+            assert frame["unit_name"].notna().all() and frame["year"].dtype.kind == "i"
+        for column in ("code", "class_code", "section_code", "item_code"):
+            if column in frame and frame[column].notna().any():
+                values = frame[column].dropna()
+                assert all(isinstance(v, str) for v in values)
+                seen_codes.update(values)
+    assert {"208", "01", "30101"} <= seen_codes  # leading zeros and long codes survive
+
+
+def test_parquet_partitioned_by_year_matches_csv(site):
+    folder = site / "data" / "combined" / "parquet" / "expenditure_summary"
+    assert sorted(p.name for p in folder.iterdir()) == ["year=2024"]
+    frame = pd.read_parquet(folder)
+    row = frame[(frame["code"] == "208")].set_index("unit_name")["basic"].to_dict()
+    assert row == {k: float(v) for k, v in _truth_208_basic().items()}
+
+
+def test_bom_copy_for_excel_and_canonical_csv_without_bom(site):
+    folder = site / "data" / "combined"
+    canonical = (folder / "expenditure_summary.csv").read_bytes()
+    excel = (folder / "excel" / "expenditure_summary.csv").read_bytes()
+    assert not canonical.startswith(b"\xef\xbb\xbf")
+    assert excel == b"\xef\xbb\xbf" + canonical
+
+
+def test_rebuild_reads_only_changed_packages_and_matches_a_fresh_build(site, tmp_path, monkeypatch):
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    cache = tmp_path / "cache"
+    render.render_site(data, tmp_path / "a", cache=cache)
+    descriptor = next(data.glob("yan-qi*/2024-budget/datapackage.json"))
+    dp = json.loads(descriptor.read_text(encoding="utf-8"))
+    dp["unit"]["region"] = "新疆维吾尔自治区巴音郭楞蒙古自治州"
+    descriptor.write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    read = []
+    original = render._summary_row
+    monkeypatch.setattr(render, "_summary_row", lambda pkg: read.append(pkg.unit_id) or original(pkg))
+    render.render_site(data, tmp_path / "a", cache=cache)
+    assert read == [descriptor.parent.parent.name]
+    render.render_site(data, tmp_path / "fresh")
+    for path in (tmp_path / "fresh" / "data" / "combined").glob("*.csv"):
+        assert (tmp_path / "a" / "data" / "combined" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert "巴音郭楞蒙古自治州" in (tmp_path / "a" / "data" / "combined" / "disclosures.csv").read_text(encoding="utf-8")
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "fresh")  # the database was updated in place
+    shutil.rmtree(descriptor.parent)  # a package goes away: so do its rows
+    render.render_site(data, tmp_path / "a", cache=cache)
+    render.render_site(data, tmp_path / "fresh2")
+    assert _tables(tmp_path / "a") == _tables(tmp_path / "fresh2")
+    assert all("焉耆县社会保险中心" not in str(rows) for rows in _tables(tmp_path / "a").values())
+
+
+def _tables(site: Path) -> dict[str, list]:
+    import sqlite3
+
+    with sqlite3.connect(site / "data" / "combined" / "budget.sqlite") as conn:
+        names = [n for (n,) in conn.execute("select name from sqlite_master where type = 'table' "
+                                            "and name not like '%fts%' and name not like '\\_%' escape '\\'")]
+        return {n: sorted(map(repr, conn.execute(f"select * from [{n}]"))) for n in names}
+
+
+def test_region_build_holds_only_that_region(site, tmp_path):
+    from sitegen.site.render import render_site
+
+    render_site(site.parent / "dp", tmp_path / "region", region="新疆维吾尔自治区巴音郭楞")
+    units = (tmp_path / "region" / "data" / "combined" / "units.csv").read_text(encoding="utf-8")
+    assert "焉耆县社会保险中心" in units and "新疆维吾尔自治区社会保险中心" not in units
+    assert sorted(p.parent.name for p in (tmp_path / "region").glob("*/*/index.html")
+                  if p.parent.parent.name != "browse") == ["2024-budget"]
+
+
+def test_downloads_are_made_once_per_input(site, tmp_path, monkeypatch):
+    """A template change re-renders every page but reuses each package's ZIP and XLSX."""
+    from sitegen.site import render
+
+    templates = tmp_path / "templates"
+    shutil.copytree(render.default_templates(), templates)
+    cache = tmp_path / "cache"
+    render.render_site(site.parent / "dp", tmp_path / "out", templates=templates, cache=cache)
+    made = []
+    monkeypatch.setattr(render, "write_xlsx", lambda *a, **k: made.append(a))
+    base = templates / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</main>", "</main><!-- new -->"), encoding="utf-8")
+    report = render.render_site(site.parent / "dp", tmp_path / "out", templates=templates, cache=cache)
+    assert len(report.rendered) == 2 and made == []
+    for xlsx in (tmp_path / "out").glob("*/*/data/*.xlsx"):
+        assert xlsx.stat().st_nlink >= 2 and xlsx.stat().st_size > 0
+        assert "<!-- new -->" in (xlsx.parent.parent / "index.html").read_text(encoding="utf-8")
