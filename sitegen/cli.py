@@ -45,11 +45,11 @@ def _progress(total: int, label: str):
     return progress
 
 
-def _expand(files: tuple[str, ...]) -> list[Path]:
+def _expand(files: tuple[str, ...], report: BuildReport) -> list[Path]:
     out: list[Path] = []
     for f in files:
         p = Path(f)
-        out.extend(discover(p) if p.is_dir() else [p])
+        out.extend(discover(p, report.errors, report.skipped) if p.is_dir() else [p])
     return out
 
 
@@ -108,13 +108,13 @@ def _limits_note(run: dict) -> None:
 @parse_options
 def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, **run) -> None:
     """Parse disclosures (PDF, .txt, .md) into data packages; print each package path written."""
-    paths = _expand(files)
+    report = BuildReport()
+    paths = _expand(files, report)
     bad = [p for p in paths if p.suffix.lower() not in SUFFIXES]
     for p in bad:
         say("error", f"{p}: unsupported file type")
     paths = [p for p in paths if p not in bad]
     content_dir = Path(content) if content else (paths[0].parent if paths else Path("."))
-    report = BuildReport()
     metadata = load_metadata(content_dir, report.errors)
     sink = PackageSink(Path(out), content_dir, report, metadata)
     _limits_note(run)
@@ -125,6 +125,8 @@ def parse(files: tuple[str, ...], out: str, content: str | None, verbose: bool, 
         click.echo(str(pkg))
     for w in report.warnings if verbose else []:
         say("warning", w)
+    for s in report.skipped:
+        say("skipped", s)
     for e in report.errors:
         say("error", e)
     if report.errors or bad:

@@ -19,7 +19,9 @@ from .extract import SUFFIXES
 
 NOT_INPUT = {"metadata.toml", "readme.md"}  # content/'s own files, never disclosures
 YEAR_RANGE = (1950, 2100)
-MAX_TEXT = {"unit_id": 80, "region": 200, "source_url": 2000, "site_url": 2000, "part_of": 1000, "license": 200}
+MAX_TEXT = {"unit_id": 80, "unit": 200, "region": 200, "source_url": 2000, "site_url": 2000, "part_of": 1000,
+            "license": 200}
+KINDS = ("budget", "final")
 
 _TEXT = {"type": "string", "minLength": 1}
 _LICENSE_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT["license"]}
@@ -27,6 +29,8 @@ ENTRY_SCHEMA = {
     "type": "object",
     "properties": {
         "unit_id": {**_TEXT, "maxLength": MAX_TEXT["unit_id"]},
+        "unit": {**_TEXT, "maxLength": MAX_TEXT["unit"]},
+        "kind": {"enum": list(KINDS)},
         "region": {**_TEXT, "maxLength": MAX_TEXT["region"]},
         "source_url": {**_TEXT, "maxLength": MAX_TEXT["source_url"], "pattern": "^https?://"},
         "site_url": {**_TEXT, "maxLength": MAX_TEXT["site_url"], "pattern": "^https?://"},
@@ -64,9 +68,14 @@ def scan(root: Path) -> Content:
     return content
 
 
-def discover(root: Path) -> list[Path]:
-    """Source files under root (nothing reached through a symlink out of it), sorted."""
-    return _discover(Content(Path(root)))
+def discover(root: Path, errors: list[str] | None = None, skipped: list[str] | None = None) -> list[Path]:
+    """Source files under root (nothing reached through a symlink out of it), sorted; files
+    refused go to `errors`, files that are not disclosures to `skipped`."""
+    content = Content(Path(root))
+    files = _discover(content)
+    (errors if errors is not None else []).extend(content.errors)
+    (skipped if skipped is not None else []).extend(content.skipped)
+    return files
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -157,6 +166,8 @@ def _expected(key: str, error) -> str:
         return f"expected an integer year {YEAR_RANGE[0]}–{YEAR_RANGE[1]}"
     if key == "license":
         return "expected a string or a table with name/path/title strings"
+    if key == "kind":
+        return f"expected one of {', '.join(KINDS)}, found {_short(error.instance)}"
     kind = schema.get("type", "value")
     if error.validator == "maxLength":
         return f"expected a {kind} of at most {schema['maxLength']} characters"

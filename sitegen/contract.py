@@ -352,13 +352,15 @@ def resource(name: str) -> Resource:
     return BY_NAME[name]
 
 
-def with_extra_fields(resource: Resource, x_fields: list[tuple[str, str]]) -> Resource:
+def with_extra_fields(resource: Resource, x_fields: list[tuple[str, str]], text_fields=()) -> Resource:
     """A contract resource plus the printed columns it lacks (`x_<slug>`, printed header as title),
-    after the contract fields (the writer puts `source_page` last)."""
+    after the contract fields (the writer puts `source_page` last); `text_fields` hold words."""
     if not x_fields:
         return resource
-    extra = tuple(Field(name, "number", title, f"printed column {title!r} the contract has no field for", money=True)
-                  for name, title in x_fields)
+    extra = tuple(
+        text(name, title, f"printed text column {title!r} the contract has no field for") if name in text_fields
+        else Field(name, "number", title, f"printed column {title!r} the contract has no field for", money=True)
+        for name, title in x_fields)
     return Resource(resource.name, resource.table, resource.title, resource.title_en, resource.fields + extra,
                     resource.classification, resource.per_row_page, resource.kind)
 

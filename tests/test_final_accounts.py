@@ -113,3 +113,5 @@ def test_final_page_and_budget_against_outturn(real_parsed, tmp_path):
     assert '<span class="code">2010601</span> 行政运行' in html  # a 决算 line of the comparison (budget side blank)
     budget_html = (tmp_path / "site" / "putuo-caizheng" / "2024-budget" / "index.html").read_text("utf-8")
     assert "预算与决算对比" not in budget_html
+    compare = (tmp_path / "site" / "compare.html").read_text("utf-8")
+    assert 'href="putuo-caizheng/2024-final/index.html#outturn"' in compare  # the comparison view links it

@@ -89,6 +89,17 @@ def test_symlink_out_of_content_is_refused_and_named(tmp_path):
     assert units(tmp_path) == {UNITS["004"]}
 
 
+def test_parse_of_a_folder_refuses_symlinks_out_of_it(tmp_path):
+    (tmp_path / "other.txt").write_text(TEXT["002"], encoding="utf-8")
+    content = content_with(tmp_path, {"good.txt": "004"})
+    (content / "linked.txt").symlink_to(tmp_path / "other.txt")
+    (content / "notes.docx").write_bytes(b"PK")
+    result = CliRunner().invoke(cli, ["parse", str(content), "--out", str(tmp_path / "dp")])
+    assert named(result.output, "linked.txt", "symlink leads outside")
+    assert named(result.output, "notes.docx", "not a disclosure file")
+    assert units(tmp_path) == {UNITS["004"]}
+
+
 def test_part_of_symlink_to_a_secret_is_never_read(tmp_path):
     secret = tmp_path / "environ"
     secret.write_text(f"{SECRET}\n", encoding="utf-8")
@@ -326,6 +337,8 @@ BAD_METADATA = [  # (where, TOML line, key, what the error says)
     ("defaults", 'region = "' + "区" * 300 + '"', "region", "at most 200 characters"),
     ("files", 'source_url = "javascript:alert(1)"', "source_url", "http(s)://"),
     ("defaults", 'license = 5', "license", "expected a string or a table"),
+    ("files", 'kind = "draft"', "kind", "expected one of budget, final, found 'draft'"),
+    ("files", 'unit = ["x"]', "unit", "expected a non-empty string, found list"),
 ]
 
 
@@ -430,6 +443,41 @@ def test_audit_of_a_huge_table_is_linear():
     assert big < 5 and big < 8 * small + 0.5  # quadratic would be 16×
 
 
+def _text_rows(n: int):
+    from sitegen.disclosure.placement import TextRow
+
+    rows = [TextRow("", 0, [])]
+    for c in range(n // 111):
+        rows.append(TextRow(f"{c:03d}", 1, []))
+        for k in range(10):
+            rows.append(TextRow(f"{c:03d}{k:02d}", 2, []))
+            rows.extend(TextRow(f"{c:03d}{k:02d}{i:02d}", 3, []) for i in range(10))
+    rows.append(TextRow("", 2, []))  # a row without a code has no children
+    return rows
+
+
+def test_text_placement_finds_children_in_linear_time():
+    """A 100k-row text table took 194 s: each row scanned every row for its children."""
+    import time
+
+    from sitegen.disclosure.placement import _children
+
+    rows = _text_rows(1_200)
+    naive = {i: ([k for k, r in enumerate(rows) if r.level == 1] if row.level == 0 else
+                 [k for k, r in enumerate(rows) if r.level == row.level + 1 and row.code and r.code.startswith(row.code)])
+             for i, row in enumerate(rows)}
+    assert _children(rows) == naive
+
+    def seconds(n: int) -> float:
+        big = _text_rows(n)
+        start = time.perf_counter()
+        _children(big)
+        return time.perf_counter() - start
+
+    small, large = seconds(20_000), seconds(80_000)
+    assert large < 8 * small + 0.5  # quadratic would be 16×
+
+
 def test_max_pages_applies_to_text(tmp_path):
     content = content_with(tmp_path, {"good.txt": "004", "feeds.txt": TEXT["002"] + "\f" * 500})
     result = build(content, tmp_path, "--max-pages", "400")
@@ -482,7 +530,7 @@ def test_a_finished_worker_is_not_timed_out_while_the_parent_is_busy():
 def test_cache_is_json_with_a_hash_and_a_planted_file_runs_nothing(tmp_path):
     content = content_with(tmp_path, {"good.txt": "004"})
     assert build(content, tmp_path).exit_code == 0
-    [entry] = list((tmp_path / "cache").iterdir())
+    [entry] = [p for p in (tmp_path / "cache").iterdir() if p.is_file() and p.suffix == ".json"]
     assert entry.suffix == ".json" and json.loads(entry.read_bytes())["sha256"]
     marker = tmp_path / "pwned"
 

@@ -46,7 +46,7 @@ def test_a_site_code_change_re_renders_the_pages(tmp_path):
                        encoding="utf-8")
     again = _build(code, tmp_path)
     assert "1 rendered" in again and "(1 from cache)" in again  # pages anew, parse still cached
-    page = next((tmp_path / "site").glob("*/*/index.html")).read_text(encoding="utf-8")
+    page = next((tmp_path / "site").glob("*/2024-budget/index.html")).read_text(encoding="utf-8")
     assert "核对结果（改）" in page
 
 

@@ -101,6 +101,26 @@ def test_cards_and_chart_show_the_three_public_lines(real_parsed, tmp_path):
         "公务接待费": Decimal("101.26")}
 
 
+def test_combined_data_and_comparison_carry_the_three_public_lines_figure(real_parsed, tmp_path):
+    """The all-unit `disclosures` table and the comparison page show 418.26 / 508.20, not the 合计
+    1276.7 / 1,471.70 that also covers 会议费 and 培训费."""
+    import csv
+
+    from sitegen.package.writer import write_package
+    from sitegen.site.render import render_site
+
+    dp = tmp_path / "dp"
+    for name, unit_id in (("open-budget-01", "jsjcy"), ("open-budget-05", "jswbgt")):
+        write_package(real_parsed(name), dp, unit_id)
+    render_site(dp, tmp_path / "site")
+    with open(tmp_path / "site" / "data" / "combined" / "disclosures.csv", encoding="utf-8") as fh:
+        got = {r["unit_id"]: r["three_public"] for r in csv.DictReader(fh)}
+    assert got == {"jsjcy": "418.26", "jswbgt": "508.20"}
+    compare = (tmp_path / "site" / "compare.html").read_text(encoding="utf-8")
+    assert 'data-value="418.26"' in compare and 'data-value="508.20"' in compare
+    assert "1276.7" not in compare and "1471.70" not in compare
+
+
 def test_x_fields_are_written_after_the_contract_fields(real_parsed, tmp_path):
     import json
 

@@ -38,6 +38,7 @@ class Table:
     fields: list[tuple[str, str]] = field(default_factory=list)  # extra tables: (value_N, printed header)
     classification: bool = False  # extra tables: rows carry codes
     x_fields: list[tuple[str, str]] = field(default_factory=list)  # printed columns the contract lacks: (x_slug, header)
+    x_text: list[str] = field(default_factory=list)  # the x_ fields that hold text (项目简介), not amounts
     unprinted: list[str] = field(default_factory=list)  # contract value fields this table does not print
 
 @dataclass

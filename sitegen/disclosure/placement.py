@@ -67,12 +67,23 @@ def _matches(placement: Placement, anchor: dict[str, Decimal | None]) -> bool:
                for name, value in anchor.items())
 
 
-def _children(rows: list[TextRow], index: int) -> list[int]:
-    row = rows[index]
-    if row.level == 0:
-        return [k for k, r in enumerate(rows) if r.level == 1]
-    return [k for k, r in enumerate(rows)
-            if r.level == row.level + 1 and r.code.startswith(row.code) and row.code]
+def _children(rows: list[TextRow]) -> dict[int, list[int]]:
+    """{row index: its children's indexes}: the total row's 类 rows, each row's next-level rows
+    under its code. Grouped once per (level, code length), so linear in the rows."""
+    groups: dict[tuple[int, int], dict[str, list[int]]] = {}
+
+    def under(level: int, n: int) -> dict[str, list[int]]:
+        if (level, n) not in groups:
+            group: dict[str, list[int]] = {}
+            for k, r in enumerate(rows):
+                if r.level == level:
+                    group.setdefault(r.code[:n], []).append(k)
+            groups[level, n] = group
+        return groups[level, n]
+
+    return {i: under(1, 0).get("", []) if row.level == 0
+            else under(row.level + 1, len(row.code)).get(row.code, []) if row.code else []
+            for i, row in enumerate(rows)}
 
 
 def _sums(combo: tuple[Placement, ...]) -> dict[str, Decimal]:
@@ -97,7 +108,7 @@ def solve(rows: list[TextRow], fields: list[str], rules, empty: set[str],
         if anchor:
             kept = [c for c in row.candidates if _matches(c, anchor)]
             row.candidates = kept or row.candidates
-    kids = {i: _children(rows, i) for i in range(len(rows))}
+    kids = _children(rows)
     # bottom-up: a parent keeps the placements some choice of its children adds up to
     feasible = {i: list(r.candidates) for i, r in enumerate(rows)}
     for i in sorted(range(len(rows)), key=lambda k: -rows[k].level):

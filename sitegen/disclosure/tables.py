@@ -32,8 +32,7 @@ class Title:
 
 def _looks_like_title(text: str, height: float, median: float) -> bool:
     """A short line ending in 表, printed larger than the body text: a table title."""
-    t = template.norm(text)
-    t = re.sub(r"\([^()]*\)$", "", t)
+    t = template.strip_qualifier(template.norm(text))
     return (t.endswith("表") and 4 <= len(t) <= 40 and height >= 1.2 * median
             and not re.search(r"[。，,；]", t) and not template._NUMBERED.match(t)
             and not _HEADING.match(t) and "为空" not in t and not _TABLE_NO.match(t)
@@ -99,6 +98,10 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
             # the title repeated on the next page ("…表（续）"): the same table goes on
             earlier.rows.extend(table.rows)
             earlier.pages = sorted(set(earlier.pages) | set(table.pages))
+            continue
+        if earlier is not None and not earlier.rows and table.rows:
+            # the first was a contents-page line or an empty header: the printed table replaces it
+            tables[table.resource] = table
             continue
         if earlier is not None:
             warnings.append(
@@ -173,6 +176,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
         kept = [k for k in unknown if _holds_numbers(k, rows) or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
         table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
+        table.x_text = [name for name, title in table.x_fields
+                        if _holds_text(name, rows) or re.search("编码|代码", title)]
         unknown = [k for k in unknown if k not in kept]
     for k in unknown:
         warnings.append(Warning_(f"unknown column {header.columns[k].own!r} (empty) ignored", header.page, table.title))
@@ -186,7 +191,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         table.rows = (_classification_rows if has_code else _item_rows)(rows, valuefields, table, warnings)
         return table
     spec = BY_NAME[title.resource]
-    valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields}
+    valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields} - set(table.x_text)
     if title.resource == "final_general_basic_expenditure" and _two_lists(header.columns):
         table.x_fields = []
         table.columns = ["code", "name", "total", "personnel", "public"]
@@ -203,6 +208,12 @@ _NAME_HEADER = re.compile(r"科目|编码|代码|名称|分类|项目$")
 
 def _label(column: Column) -> str:
     return (column.ctx + " " + column.own).strip() if column.ctx else column.own.strip()
+
+
+def _holds_text(name: str, rows) -> bool:
+    """An x_ column whose printed cells are mostly words (项目简介), not amounts."""
+    cells = [c for r, cols in rows for c, col in zip(r.cells, cols, strict=True) if col.field == name and c.strip()]
+    return bool(cells) and sum(parse_number_or_none(c) is None for c in cells) * 2 > len(cells)
 
 
 def _holds_numbers(k: int, rows) -> bool:
@@ -380,7 +391,7 @@ def _classification_rows(rows, valuefields, table: Table, warnings) -> list[Row]
             rec["project_name"] = project
         rec.update(values)
         for cell, col in zip(row.cells, columns, strict=True):
-            if (col.field or "").startswith("text_"):
+            if (col.field or "").startswith("text_") or col.field in table.x_text:
                 rec[col.field] = cell
         rec["source_page"] = row.page
         out.append(rec)
@@ -431,7 +442,7 @@ def _item_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
             continue
         rec: Row = {"item": item, **values, "source_page": row.page}
         for cell, col in zip(row.cells, columns, strict=True):
-            if (col.field or "").startswith("text_"):
+            if (col.field or "").startswith("text_") or col.field in table.x_text:
                 rec[col.field] = cell
         out.append(rec)
     return out

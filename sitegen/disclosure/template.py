@@ -23,7 +23,7 @@ def norm(text: str) -> str:
 
 # ---------------------------------------------------------------- table titles
 
-_TITLE_PREFIX = re.compile(r"^((?:附|公开)?表\s*[0-9一二三四五六七八九十]+(?:[-—]\d+)?[-—.、:：]?\s*)")
+_TITLE_PREFIX = re.compile(r"^((?:附|公开)?表\s*(?:[0-9]+|[一二三四五六七八九十]+)(?:[-—]\d+)?[-—.、:：]?\s*)")
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、])")
 _YEAR = re.compile(r"^(20\d\d|19\d\d)年(度)?")
 
@@ -32,9 +32,25 @@ def title_resource(line: str) -> str | None:
     """The resource a table title line stands for, or None when the line is no table title."""
     text = norm(line)
     text = _TITLE_PREFIX.sub("", text)
-    text = re.sub(r"\([^()]*\)$", "", text)  # （功能科目）, （经济科目）
+    # （功能科目）, （经济科目）, or a qualifier the title wraps onto its next line: "（按支出功能分类科"
+    qualifier = re.search(r"\([^()]*\)?$", text)  # the part strip_qualifier removes
+    text = text[:qualifier.start()] if qualifier else text
     if not text.endswith("表") or len(text) > 40 or len(text) < 4:
         return None
+    resource = _title_meaning(text)
+    if qualifier and (resource == "general_budget_expenditure" and "经" in qualifier.group()
+                      or resource == "general_basic_expenditure" and "功" in qualifier.group()):
+        return None  # 一般公共预算支出 by economic class, 基本支出 by function: no contract resource
+    return resource
+
+
+def strip_qualifier(text: str) -> str:
+    """A title without its trailing （…） qualifier, also one left open by a line wrap."""
+    return re.sub(r"\([^()]*\)?$", "", text)
+
+
+def _title_meaning(text: str) -> str | None:
+    """The resource a title (prefix and qualifier removed) means."""
     if _NUMBERED.match(text) or "为空表" in text or "。" in text or "," in text:
         return None
     text = _YEAR.sub("", text)
@@ -44,6 +60,10 @@ def title_resource(line: str) -> str | None:
     # tables the contract has no resource for: they become extra_<slug> resources
     if "机关运行经费支出" in text or "政府采购" in text:
         return None
+    if "结转结余" in text and ("明细" in text or "情况表" in text) and "收支" not in text:
+        return "prior_year_carryover"
+    if "专项业务经费" in text and "支出" in text:
+        return "general_project_expenditure"  # Xi'an's name for the project expenditure table
     if "财政拨款" in text and "支出" in text and "收支" not in text and "一般公共" not in text \
             and "三公" not in text and "基金" not in text and "国有资本" not in text:
         return None
@@ -51,8 +71,6 @@ def title_resource(line: str) -> str | None:
         return "three_public_expenses"
     if ("基本支出" in text or "项目支出" in text) and "一般公共" not in text and "总体" not in text:
         return None  # 基本支出总表, 项目支出预算表: by source or by project, no contract resource
-    if has("结转结余") and ("明细" in text or "情况表" in text) and "收支" not in text:
-        return "prior_year_carryover"
     if has("财政拨款收支"):
         return "fiscal_summary"
     if has("一般公共预算基本支出"):
@@ -118,9 +136,11 @@ def _all(*words: str) -> Pred:
     return lambda own, ctx: all(w in own for w in words)
 
 
+_TOTAL_OWN = re.compile(r"(?:(?:19|20)\d\d年(?:度)?)?(?:合计|总计|小计|金额|预算数|预算金额|预算)")
+
+
 def _total(own: str, ctx: str) -> bool:
-    return (own in ("合计", "总计", "小计", "金额", "预算数", "预算金额") or own.endswith("合计")
-            or own.endswith("总计"))
+    return bool(_TOTAL_OWN.fullmatch(own)) or own.endswith("合计") or own.endswith("总计")
 
 
 _CODE_WORDS = re.compile(r"功能分类|经济分类|支出功能分类|科目|编码|代码")
@@ -129,6 +149,8 @@ _CODE_WORDS = re.compile(r"功能分类|经济分类|支出功能分类|科目|�
 def _code(own: str, ctx: str) -> bool:
     """类/款/项 columns, 科目编码 — also when a wrapped parent's last characters ('码') joined them,
     or when the 类/款/项 cells under a 科目编码 heading were not read as header (own empty)."""
+    if own.startswith(("单位", "预算单位")):
+        return False  # 单位编码: a unit's code, not a classification code (kept as an x_ text field)
     if "编码" in own or "代码" in own or (not own and ("编码" in ctx or "代码" in ctx)):
         return True
     rest = _CODE_WORDS.sub("", own)
@@ -136,7 +158,8 @@ def _code(own: str, ctx: str) -> bool:
 
 
 def _name(own: str, ctx: str) -> bool:
-    return ("名称" in own and "项目名称" not in own) or own in ("科目", "功能分类", "经济分类", "功能科目", "经济科目")
+    return ("名称" in own and "项目名称" not in own) or own in ("科目", "功能分类", "经济分类") or (
+        own.endswith("科目") and len(own) <= 12)
 
 
 def _nonfiscal(own: str, ctx: str) -> bool:
@@ -161,12 +184,18 @@ _SUB = ("小计", "合计", "金额")
 
 def _part(word: str) -> Pred:
     """A part column: its own label names it, or it is the 小计 of a group that does (基本支出 / 小计)."""
-    return lambda own, ctx: not own.startswith("其中") and (word in own or (own in _SUB and word in ctx))
+    def pred(own: str, ctx: str) -> bool:
+        own = re.sub(r"^其中[:：]?", "", own)
+        named = word in own and not own.endswith("的项目") and "类别" not in own  # not 专项资金列入…的项目
+        return named or (own in _SUB and word in ctx)
+
+    return pred
 
 
 def _source(word: str) -> Pred:
     """An income source column (一般公共预算 …), not its carry-over nor a higher level's transfer."""
-    return lambda own, ctx: not _carry(own, ctx) and "上级" not in own and _part(word)(own, ctx)
+    return lambda own, ctx: not _carry(own, ctx) and "上级" not in own and (
+        word in own or (own in _SUB and word in ctx))
 
 
 def _fiscal_subtotal(own: str, ctx: str) -> bool:
@@ -341,6 +370,9 @@ def _amount_label(own: str) -> bool:
     return any(w in own for w in ("预算数", "金额", "合计", "总计", "预算", "一般公共", "基金", "国有资本", "小计"))
 
 
+_LABEL_YEAR = re.compile(r"((?:19|20)\d\d)年")
+
+
 def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | None]:
     """Map each leaf header (own label, parent labels) left to right onto a field name.
 
@@ -350,9 +382,13 @@ def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | No
     used: set[str] = set()
     out: list[str | None] = []
     values = 0
+    latest = max((int(y) for own, ctx in labels for y in _LABEL_YEAR.findall(norm(own + ctx))), default=None)
     for own, ctx in labels:
         own, ctx = norm(own), norm(ctx)
         chosen = None
+        if layout_.kind != "extra" and any(int(y) < latest for y in _LABEL_YEAR.findall(own + ctx)):
+            out.append(None)  # an earlier year's column (2025年预算数 beside 2026年): kept as an x_ field
+            continue
         for name, pred in layout_.text_columns:
             if pred(own, ctx):
                 chosen = name
@@ -415,7 +451,7 @@ def extra_name(title: str) -> str:
     `COMMON_EXTRAS`, else the pinyin of the title."""
     text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
     for words, name in COMMON_EXTRAS:
-        if all(w in text for w in words):
+        if all(w in text for w in words) and title_resource(title) is None:
             return "extra_" + name
     from pypinyin import lazy_pinyin
 

@@ -215,7 +215,7 @@ def assemble(disclosure: Disclosure, unit_id: str, meta: dict | None = None) -> 
               for t in disclosure.tables.values() if t.resource not in BY_NAME]
     for res in [*table_resources(disclosure.kind), *RECORD_RESOURCES, *extras]:
         table = disclosure.tables.get(res.name)
-        res = with_extra_fields(res, table.x_fields) if table else res
+        res = with_extra_fields(res, table.x_fields, table.x_text) if table else res
         rows = table.rows if table else disclosure.records.get(res.name, [])
         data = csv_bytes(res, rows, res.per_row_page)
         files[f"{res.name}.csv"] = data

@@ -358,6 +358,9 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             listing=listing, root=depth, footer=footer, page_file=page_file)
     for year in nav:
         html[year["url"]] = env.get_template("browse.html").render(year=year, root="../../", footer=footer)
+    # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
+    budgets = {(r["pkg"].unit_id, str(r["year"])) for r in rows if r["kind"] == "budget"}
+    rows = [{**r, "outturn": r["kind"] == "final" and (r["pkg"].unit_id, str(r["year"])) in budgets} for r in rows]
     by_year: dict[str, list[dict]] = {}
     for r in sorted(rows, key=lambda r: -float(Decimal(r["total"] or 0))):
         if len(by_year.setdefault(str(r["year"]), [])) < COMPARE_ROWS:

@@ -98,7 +98,7 @@ class PackageView:
 
     def wan(self, name: str, value: str) -> str:
         """A printed amount in 万元: 元 tables shift the decimal point exactly."""
-        res = self.resource(name) or {}
+        res = self.resource(name) or self.resource(self.res(name)) or {}
         if not value or res.get("unit") != "元":
             return value
         try:
@@ -108,14 +108,14 @@ class PackageView:
 
     def total(self, name: str, column: str) -> str:
         """The total row's value, in 万元."""
-        for row in self.rows(name):
+        for row in self.rows(self.res(name)):
             if row.get("level") == "0" and row.get(column) and not row.get("name", "").endswith(("人员经费合计", "公用经费合计")):
                 return self.wan(name, row[column])
         return ""
 
     def summary_total(self) -> str:
         """收支总预算 (表1's income total), in 万元."""
-        for row in self.rows("income_expenditure_summary"):
+        for row in self.rows(self.res("income_expenditure_summary")):
             if row["side"] == "income" and "总计" in row["item"]:
                 return self.wan("income_expenditure_summary", row["amount"])
         return ""
@@ -128,7 +128,16 @@ class PackageView:
         """The unit's 三公 total in 万元, as the parser took it from the 三公 lines (never a 合计 that
         also covers 会议费, 培训费 or 机关运行经费)."""
         value = (self.unit.get("other") or {}).get("three_public_total")
-        return "" if value is None else format(Decimal(str(value)).normalize(), "f")
+        if value is None:
+            return ""
+        value = Decimal(str(value))
+        name = self.res("three_public_expenses")
+        for row in self.rows(name):  # the printed cell, with its printed decimals (508.20, not 508.2)
+            for column in ("total", "final", *_SOURCES):
+                printed = self.wan(name, row.get(column) or "")
+                if printed and Decimal(printed) == value:
+                    return printed
+        return format(value.normalize(), "f")
 
     def staff(self) -> int | None:
         staffing = self.unit.get("staffing") or {}
@@ -169,7 +178,7 @@ class PackageView:
     def series(self, name: str, level: int, column: str = "total") -> list[tuple[str, Decimal]]:
         """(label, 万元) pairs of one hierarchy level, for a chart."""
         out = []
-        for row in self.rows(name):
+        for row in self.rows(self.res(name)):
             if str(row.get("level")) == str(level) and row.get(column):
                 out.append((f"{row.get('code', '')} {row.get('name', '')}".strip(), Decimal(self.wan(name, row[column]))))
         return out
@@ -181,7 +190,7 @@ class PackageView:
     def three_public_series(self) -> list[tuple[str, Decimal]]:
         """The 三公 items (因公出国, 公务接待, 公务用车购置 and 运行维护), without 会议费/培训费/机关运行经费."""
         out = []
-        for row in self.rows("three_public_expenses"):
+        for row in self.rows(self.res("three_public_expenses")):
             item = row.get("item", "")
             if (any(k in item for k in ("出国", "接待", "购置", "运行")) and "及运行" not in item
                     and "和运行" not in item and not any(k in item for k in ("机关", "行政经费", "会议", "培训"))):
@@ -220,7 +229,7 @@ def outturn(final: PackageView, budget: PackageView) -> dict:
     expenditure (预算 表5 against 决算 公开05), and the 三公 total."""
     lines: dict[str, dict] = {}
     for side, pkg in (("budget", budget), ("final", final)):
-        for row in pkg.rows("general_budget_expenditure"):
+        for row in pkg.rows(pkg.res("general_budget_expenditure")):
             key = row.get("code") or ("total" if str(row.get("level")) == "0" else "")
             if not key or row.get("name", "").endswith(("人员经费合计", "公用经费合计")):
                 continue
