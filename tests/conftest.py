@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import functools
+import http.server
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -78,6 +81,31 @@ def browser():
             pytest.skip(f"no Chromium (install Debian's chromium or `playwright install chromium`): {exc}")
         yield b
         b.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The site built from two corpus PDFs by `sitegen build`, served on localhost: (url, root)."""
+    from click.testing import CliRunner
+
+    from sitegen.cli import cli
+
+    root = tmp_path_factory.mktemp("site")
+    content = make_content(root, {"yanqi.pdf": ("002", "A"), "xinjiang.pdf": ("003", "B")})
+    result = CliRunner().invoke(
+        cli, ["build", "--content", str(content), "--data", str(root / "dp"), "--out", str(root / "site"), "--cache", ""]
+    )
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", root
+    server.shutdown()
 
 
 REAL_DIRS = (Path(__file__).resolve().parents[1] / "content" / "real", FIXTURES / "real2")

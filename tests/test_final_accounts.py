@@ -110,7 +110,7 @@ def test_final_page_and_budget_against_outturn(real_parsed, tmp_path):
     assert [r["name"] for r in dp["resources"]][:9] == [r.name for r in FINAL_RESOURCES]
     html = (tmp_path / "site" / "putuo-caizheng" / "2024-final" / "index.html").read_text("utf-8")
     assert "预算与决算对比" in html and 'class="chart"' in html
-    assert "2010601 行政运行" in html  # a 决算 line of the comparison (budget side blank for this code)
+    assert '<span class="code">2010601</span> 行政运行' in html  # a 决算 line of the comparison (budget side blank)
     budget_html = (tmp_path / "site" / "putuo-caizheng" / "2024-budget" / "index.html").read_text("utf-8")
     assert "预算与决算对比" not in budget_html
     compare = (tmp_path / "site" / "compare.html").read_text("utf-8")

@@ -96,13 +96,13 @@ def test_unit_page_tables_and_downloads(site, browser):
     _listing(page, url)
     page.get_by_role("link", name="新疆维吾尔自治区社会保险中心").click()
     page.wait_for_load_state()
-    sections = page.locator("section.table h3").all_inner_texts()
+    sections = page.locator("details.table h3").all_text_contents()
     assert len(sections) == 11
-    total = page.locator("#expenditure_summary tr.level-0 td.num").first.inner_text()
+    total = page.locator("#expenditure_summary tr.level-0 td.num").first.text_content()
     assert total == "3,788.76"
-    assert page.locator("#general_basic_expenditure tr.level-0 td.num").first.inner_text() == "2,105.76"
-    assert page.locator("#general_project_expenditure tr.level-0 td.num").first.inner_text() == "1,683.00"
-    assert page.locator("#fund_budget_expenditure .empty").inner_text().endswith("为空表。")
+    assert page.locator("#general_basic_expenditure tr.level-0 td.num").first.text_content() == "2,105.76"
+    assert page.locator("#general_project_expenditure tr.level-0 td.num").first.text_content() == "1,683.00"
+    assert page.locator("#fund_budget_expenditure .empty").text_content().endswith("为空表。")
     assert page.locator("figure.chart svg").count() >= 4
     assert "社会保障和就业支出" in page.locator("figure.chart").first.text_content()
     assert page.locator("#changes tbody tr").count() == 27
@@ -110,7 +110,7 @@ def test_unit_page_tables_and_downloads(site, browser):
     links = page.locator("#downloads a").evaluate_all("els => els.map(e => e.href)")
     assert any(h.endswith(".zip") for h in links) and any(h.endswith("source.pdf") for h in links)
     assert any(h.endswith(".xlsx") for h in links)
-    page_links = page.locator("section.table a[href*='#page=']").evaluate_all("els => els.map(e => e.href)")
+    page_links = page.locator("details.table a[href*='#page=']").evaluate_all("els => els.map(e => e.href)")
     assert page_links and all("source.pdf#page=" in h for h in page_links)
     for href in links:
         response = page.request.get(href)

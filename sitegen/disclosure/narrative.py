@@ -395,3 +395,28 @@ def _other_facts(p3: list[str]) -> dict:
     if assets:
         other["assets"] = assets
     return other
+
+
+
+def statement_pages(doc: Document, rows: list[Row]) -> None:
+    """Set each statement's `source_page`. Statements are in document order, so each one's number
+    (its amount, else its change) with a money unit is looked for after the previous statement's,
+    from the last 第三部分 heading on. A number not found leaves the page empty — never a guess."""
+    texts = ["".join(squeeze(line) for line in page.lines).replace(",", "") for page in doc.pages]
+    starts, text = [], ""
+    for page_text in texts:
+        starts.append(len(text))
+        text += page_text
+    heads = [m.start() for m in re.finditer(r"第三部分", text)]
+    cursor = heads[-1] if heads else 0
+    for row in rows:
+        number = row.get("amount") if row.get("amount") is not None else row.get("change")
+        if number is None:
+            continue
+        rx = re.compile(r"(?<![\d.])" + re.escape(format(abs(number), "f")) + r"(?!\d)(?:万元|元)")
+        m = rx.search(text, cursor)
+        if m is None:
+            continue
+        page_index = max(i for i, start in enumerate(starts) if start <= m.start())
+        row["source_page"] = doc.pages[page_index].number
+        cursor = m.end()

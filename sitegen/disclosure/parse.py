@@ -9,7 +9,7 @@ from ..extract.document import Document
 from . import template, three_public
 from .identity import identify
 from .model import Disclosure, ParseError, Source, Table, Warning_
-from .narrative import clean_lines, narrative_changes, part, unit_facts
+from .narrative import clean_lines, narrative_changes, part, statement_pages, unit_facts
 from .performance import read_performance
 from .reading import finish
 from .tables import read_tables
@@ -104,6 +104,7 @@ def parse_document(doc: Document) -> Disclosure:
         lines, {name: t.rows for name, t in tables.items()}, disclosure.warnings
     )
     if any(page.positioned for page in doc.pages):
+        statement_pages(doc, disclosure.records["narrative_changes"])
         disclosure.records["performance_targets"] = read_performance(doc, disclosure.warnings)
     else:
         disclosure.records["performance_targets"] = read_text_performance(doc, disclosure.warnings)

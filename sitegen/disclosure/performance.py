@@ -232,6 +232,7 @@ def _read_page(page: Page, lines, columns, scope, project, carried, rows) -> tup
             "prior_value": row.get("prior_value", ""),
             "scoring_rule": row.get("scoring_rule", ""),
             "evidence": row.get("evidence", ""),
+            "source_page": page.number,
         })
         found = True
     return found or header_i is not None, columns, stop

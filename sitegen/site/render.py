@@ -28,7 +28,12 @@ from .combined import (
 )
 from .database import DB_NAME, SiteDatabase
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
+from .findings import finding_views
+from .glossary import BY_TERM, GLOSSARY
 from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
+from .notes import reading_notes
+from .search import SYNONYMS, document_texts, index_entry, search_text
+from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, load_packages, money, outturn
 
 
@@ -47,43 +52,14 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["money"] = money
+    env.filters["wan"] = wan_text
+    env.filters["wan_exact"] = wan_exact
+    env.filters["wan_round"] = wan_round
+    env.filters["trend"] = trend
+    env.filters["signed_word"] = signed_word
     env.globals["t"] = strings.ZH
+    env.globals["terms"] = BY_TERM
     return env
-
-
-@dataclass
-class _ShownField:
-    name: str
-    title: str
-    money: bool
-
-
-HIDDEN = ("class_code", "section_code", "item_code", "level", "side", "line", "source_page")
-
-
-def table_view(pkg: PackageView, name: str) -> dict:
-    res = pkg.resource(name) or {}
-    spec = BY_NAME.get(name)
-    rows = pkg.rows(name)
-    if spec is not None:
-        # the contract's fields, then the printed columns it lacks (x_ fields, titled as printed)
-        fields = [_ShownField(f.name, f.title, f.money) for f in spec.fields if f.name not in HIDDEN]
-        fields += [_ShownField(f["name"], f.get("title", f["name"]), f.get("type") == "number")
-                   for f in res.get("schema", {}).get("fields", []) if f["name"].startswith("x_")]
-    else:
-        fields = [_ShownField(f["name"], f.get("title", f["name"]), f.get("type") == "number")
-                  for f in res.get("schema", {}).get("fields", []) if f["name"] not in HIDDEN]
-    pages = sorted({int(r["source_page"]) for r in rows if r.get("source_page")})
-    return {
-        "name": name,
-        "title": res.get("title") or (spec.title if spec else name),
-        "number": res.get("table_number", ""),
-        "unit": res.get("unit", "万元"),
-        "note": res.get("description", "") if not rows else "",
-        "fields": fields,
-        "rows": rows,
-        "pages": pages,
-    }
 
 
 @dataclass
@@ -143,14 +119,26 @@ def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
                 return True
 
 
+CHART_BARS = 12  # a chart shows the largest items; the rest stay in the tables
+
+
 def _chart(title: str, items: list[tuple[str, Decimal]], unit: str = "万元") -> dict | None:
-    """A horizontal bar chart drawn as SVG at build time (no JavaScript needed)."""
-    items = [(label, value) for label, value in items if value is not None]
+    """Bars sorted by size, largest first, labels in full (drawn as HTML + SVG, no JavaScript)."""
+    items = sorted(((label, value) for label, value in items if value is not None), key=lambda i: -abs(i[1]))
     if not items:
         return None
-    top = max((abs(v) for _, v in items), default=Decimal(1)) or Decimal(1)
-    bars = [{"label": label, "value": value, "width": float(abs(value) / top) * 100} for label, value in items]
-    return {"title": title, "unit": unit, "bars": bars, "height": 26 * len(bars) + 8}
+    top = max(abs(v) for _, v in items) or Decimal(1)
+    bars = [{"label": label, "value": value, "width": float(abs(value) / top) * 100}
+            for label, value in items[:CHART_BARS]]
+    return {"title": title, "unit": unit, "bars": bars, "more": max(0, len(items) - CHART_BARS)}
+
+
+def _three_public(pkg: PackageView, siblings: list[PackageView]) -> dict:
+    """三公: this year's items, the narrative's reasons and changes, and the other years' totals."""
+    said = [r for r in pkg.rows("narrative_changes") if r.get("section", "").startswith("三公")]
+    years = [{"slug": p.slug, "total": p.three_public(), "current": p is pkg}
+             for p in sorted([pkg, *siblings], key=lambda p: p.slug)]
+    return {"total": pkg.three_public(), "items": pkg.three_public_series(), "said": said, "years": years}
 
 
 def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
@@ -161,13 +149,29 @@ def unit_context(pkg: PackageView, siblings: list[PackageView]) -> dict:
         _chart("基本支出经济分类（类）", pkg.series("general_basic_expenditure", 1)),
         _chart("“三公”经费构成", pkg.three_public_series()),
     ]
+    findings, flags = finding_views(pkg)
+    extra = [r["name"] for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")]
+    tables = [table_view(pkg, name, flags) for name in [r.name for r in table_resources(pkg.kind)] + extra]
+    units = {t["unit"] for t in tables if t["rows"]}
+    notes, other_notes = reading_notes((pkg.descriptor.get("sitegen") or {}).get("warnings", []))
+    for tbl in tables:
+        tbl["notes"] = [n for n in notes if n.table and n.table == tbl["title"]]
+    anchors = {c.anchor for t in tables for r in t["rows"] for c in r.cells if c.anchor}
+    for f in findings:
+        f.anchor = f.anchor if f.anchor in anchors else ""  # only link cells the page shows
     return {
-        "tables": [table_view(pkg, r.name) for r in table_resources(pkg.kind)]
-        + [table_view(pkg, r["name"]) for r in pkg.descriptor.get("resources", []) if r["name"].startswith("extra_")],
+        "tables": [t for t in tables if not t["not_found"]],
+        "missing": [t for t in tables if t["not_found"] and pkg.expects(t["name"])],
+        "coverage": pkg.coverage(),
+        "notes": notes,
+        "other_notes": other_notes,
         "charts": [c for c in charts if c],
         "changes": pkg.rows("narrative_changes"),
         "targets": pkg.rows("performance_targets"),
         "siblings": sorted(siblings, key=lambda p: p.slug),
+        "findings": findings,
+        "yuan_printed": "元" in units,
+        "three_public": _three_public(pkg, siblings),
         "outturn": _outturn(pkg, siblings),
     }
 
@@ -226,7 +230,6 @@ def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Pat
         zip_name=zip_name,
         xlsx_name=xlsx_name,
         pdf_name=pdf_name,
-        findings=pkg.findings(),
         root="../../",
         citation=cite,
         footer=page_footer(pkg.descriptor.get("licenses", []), cite, origin.get("url", ""),
@@ -240,7 +243,7 @@ def _summary_row(pkg: PackageView) -> dict:
     """Scalars for the home, comparison, catalog and quality pages (the package itself is released)."""
     total = pkg.summary_total()
     project = pkg.total("expenditure_summary", "project")
-    staff = pkg.staff()
+    staff, staff_basis = pkg.head_count()
     source = (pkg.descriptor.get("sources") or [{}])[0]
     share = per_staff = ""
     try:
@@ -265,9 +268,10 @@ def _summary_row(pkg: PackageView) -> dict:
         "project": project,
         "three_public": pkg.three_public(),
         "staff": staff or "",
+        "staff_basis": staff_basis,
         "project_share": share,
         "per_staff": per_staff,
-        "findings": len(pkg.findings()),
+        "findings": len(finding_views(pkg)[0]),  # as the unit page counts them: one per suspect cell
         "errors": sum(1 for f in pkg.findings() if f.get("severity") == "error"),
         "checks": pkg.audit().get("checks_run", 0),
         "title": pkg.descriptor.get("title", ""),
@@ -275,7 +279,36 @@ def _summary_row(pkg: PackageView) -> dict:
         "version": pkg.descriptor.get("version", ""),
         "source_url": source.get("url", ""),
         "source_sha256": source.get("sha256", ""),
+        "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
+        "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},
+        "coverage": _coverage_summary(pkg),
+        "texts": document_texts(pkg),
     }
+
+
+def _coverage_summary(pkg: PackageView) -> dict:
+    coverage = pkg.coverage()
+    return {"recognised": coverage["recognised"], "printed": coverage["printed"], "complete": coverage["complete"]}
+
+
+def _headline(rows: list[dict]) -> list[dict]:
+    """Totals over like with like: one line per (year, kind), newest first."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        if r["total"] and r["year"]:
+            groups.setdefault((str(r["year"]), r["kind"]), []).append(r)
+    return [{"year": y, "kind": k, "count": len(g), "total": format(sum(Decimal(r["total"]) for r in g), "f")}
+            for (y, k), g in sorted(groups.items(), reverse=True)]
+
+
+def _compare_entry(row: dict) -> dict:
+    keys = ("name", "year", "kind", "region", "total", "basic", "project", "three_public", "staff",
+            "staff_basis", "per_staff", "project_share", "classes")
+    return {"url": row["url"] + "index.html", **{k: row.get(k, "") for k in keys}}
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter,
@@ -314,7 +347,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
     headline = {
         "units": len({r["unit_id"] for r in rows}),
         "disclosures": len(rows),
-        "total": sum((Decimal(r["total"]) for r in rows if r["total"]), Decimal(0)),
+        "totals": _headline(rows),
         "findings": sum(r["findings"] for r in rows),
         "errors": sum(r["errors"] for r in rows),
     }
@@ -339,12 +372,16 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         if len(by_year.setdefault(str(r["year"]), [])) < COMPARE_ROWS:
             by_year[str(r["year"])].append(r)
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
+    partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
+    _write_json(tmp / "search.json", {"synonyms": SYNONYMS, "docs": [index_entry(r, r.get("texts", [])) for r in rows]})
+    _write_json(tmp / "compare.json", [_compare_entry(r) for r in rows])
     root = {"root": "", "footer": footer}
     html = {
-        "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
+        "index.html": env.get_template("index.html").render(nav=nav, headline=headline, synonyms=SYNONYMS,
                                                             home_regions=HOME_REGIONS, **root),
-        "quality.html": env.get_template("quality.html").render(rows=worst, headline=headline,
+        "quality.html": env.get_template("quality.html").render(rows=worst, partial=partial, headline=headline,
                                                                 checks=CHECKS.values(), **root),
+        "glossary.html": env.get_template("glossary.html").render(glossary=GLOSSARY, **root),
         "compare.html": env.get_template("compare.html").render(
             by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS, **root),
         "catalog.html": env.get_template("catalog.html").render(nav=nav, combined=combined, version=version, **root),

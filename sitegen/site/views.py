@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..contract import FINAL_OF
+from ..contract import FINAL_OF, table_resources
+from .tables import NOT_FOUND_MARK
 
 _SOURCES = ("general_budget", "fund_budget", "state_capital_budget")
 
@@ -141,6 +142,38 @@ class PackageView:
     def staff(self) -> int | None:
         staffing = self.unit.get("staffing") or {}
         return staffing.get("actual") or staffing.get("employed")
+
+    def head_count(self) -> tuple[int | None, str]:
+        """The head count 人均 divides by, and what it is: 在职 staff, else 实有人数 as printed."""
+        staffing = self.unit.get("staffing") or {}
+        if staffing.get("employed"):
+            return staffing["employed"], "在职人数"
+        if staffing.get("actual"):
+            return staffing["actual"], "实有人数（原文口径，可能含离退休人员）"
+        return None, ""
+
+    def expects(self, resource: str) -> bool:
+        """Whether a document of this kind (预算 or 决算) has a table of that resource."""
+        return resource in {r.name for r in table_resources(self.kind)}
+
+    def coverage(self) -> dict:
+        """How much of the document the site read: recognised tables, tables kept as printed, not found."""
+        recognised, extra, missing = [], [], []
+        for res in self.descriptor.get("resources", []):
+            name = res["name"]
+            if name.startswith("extra_"):
+                extra.append(res)
+            elif self.expects(name):
+                not_found = (res.get("description") or "").startswith(NOT_FOUND_MARK)
+                (missing if not_found else recognised).append(res)
+        found = (self.descriptor.get("sitegen") or {}).get("tables") or 0
+        return {
+            "recognised": len(recognised),
+            "extra": extra,
+            "missing": missing,
+            "printed": max(len(recognised) + len(extra), int(found)),
+            "complete": not extra and len(recognised) >= int(found),
+        }
 
     def series(self, name: str, level: int, column: str = "total") -> list[tuple[str, Decimal]]:
         """(label, 万元) pairs of one hierarchy level, for a chart."""
