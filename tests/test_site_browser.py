@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import urlparse
 
 import pytest
-from click.testing import CliRunner
-from conftest import make_content
-
-from sitegen.cli import cli
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("site")
-    content = make_content(root, {"yanqi.pdf": ("002", "A"), "xinjiang.pdf": ("003", "B")})
-    result = CliRunner().invoke(
-        cli, ["build", "--content", str(content), "--data", str(root / "dp"), "--out", str(root / "site"), "--cache", ""]
-    )
-    assert result.exit_code == 0, result.output
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    handler.log_message = lambda *a, **k: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", root
-    server.shutdown()
 
 
 def _page(browser, width=1280):
