@@ -251,3 +251,15 @@ def test_validate_fail_on_levels(tmp_path):
     csv_path = next(tmp_path.rglob("income_summary.csv"))
     csv_path.write_text(csv_path.read_text(encoding="utf-8") + "x\n", encoding="utf-8")  # breaks the hash
     assert CliRunner().invoke(cli, ["validate", "--fail-on", "invalid", str(tmp_path)]).exit_code == 1
+
+
+@pytest.mark.parametrize("name,carried", [("renwu-07", "上年结余、结转"), ("renwu-18", "上年结转结余"),
+                                          ("renwu-22", "上年结转")])
+def test_income_total_counts_the_carry_over_after_the_subtotal(real_parsed, name, carried):
+    """收入总计 = 本年收入合计 + 上年结转 (unnumbered) — renwu-07 p15–16, renwu-18 p1, renwu-22 p5 add up."""
+    d = copy.deepcopy(real_parsed(name))
+    assert not [f for f in audit_disclosure(d)[0] if f.check == "side_sum"]
+    row = next(r for r in d.tables["income_expenditure_summary"].rows if r["item"] == carried)
+    row["amount"] += 1
+    broken = [f for f in audit_disclosure(d)[0] if f.check == "side_sum"]
+    assert [(f.row_name, f.resource) for f in broken] == [("收入总计", "income_expenditure_summary")]

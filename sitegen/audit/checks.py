@@ -222,6 +222,8 @@ def _side_total(rows: list[dict], side: str) -> dict | None:
 
 
 _TOP_INCOME = re.compile(r"^[一二三四五六七八九十]+、")
+_SUBTOTAL_INCOME = re.compile(r"本年收入(合计|小计)")
+_SUB_LINE = re.compile(r"^(\d+[.、．]|[（(][\d一二三四五六七八九十]+[)）]|其中)")  # a part of the line above
 
 
 def check_summary(ctx: Context) -> Iterator[Finding]:
@@ -238,10 +240,29 @@ def check_summary(ctx: Context) -> Iterator[Finding]:
                 yield from _compare(ctx, "side_sum", resource, exp, column, [(r, column) for r in lines],
                                     "支出方各功能分类行")
         if inc and resource == "income_expenditure_summary":
-            top = [r for r in rows if r.get("side") == "income" and _TOP_INCOME.match(str(r.get("item")))]
-            if top:
-                yield from _compare(ctx, "side_sum", resource, inc, column, [(r, column) for r in top],
-                                    "收入方“一、二、……”各行")
+            yield from _income_side(ctx, resource, column, [r for r in rows if r.get("side") == "income"], inc)
+
+
+def _income_side(ctx: Context, resource: str, column: str, income: list[dict], total: dict) -> Iterator[Finding]:
+    """收入总计 = Σ the top lines (一、二、…); where a 本年收入合计 is printed, it = Σ the top lines above
+    it, and 收入总计 = 本年收入合计 + the lines between them (上年结转, 使用结余, … — often unnumbered)."""
+    end = next(i for i, r in enumerate(income) if r is total)
+    items = [str(r.get("item") or "") for r in income]
+    subtotal = next((i for i in range(end) if _SUBTOTAL_INCOME.search(items[i])), None)
+    top = [r for r, item in zip(income[:end], items, strict=False) if _TOP_INCOME.match(item)]
+    if subtotal is None:
+        if top:
+            yield from _compare(ctx, "side_sum", resource, total, column, [(r, column) for r in top],
+                                "收入方“一、二、……”各行")
+        return
+    above = [r for r in income[:subtotal] if _TOP_INCOME.match(items[income.index(r)])]
+    if above:
+        yield from _compare(ctx, "side_sum", resource, income[subtotal], column, [(r, column) for r in above],
+                            "收入方“一、二、……”各行")
+    carried = [r for r, item in zip(income[subtotal + 1:end], items[subtotal + 1:end], strict=True)
+               if not _SUB_LINE.match(item)]
+    yield from _compare(ctx, "side_sum", resource, total, column,
+                        [(income[subtotal], column), *((r, column) for r in carried)], "本年收入合计与其后各行（上年结转等）")
 
 
 def _cross(ctx: Context, res_a: str, col_a: str, res_b: str, col_b: str) -> Iterator[Finding]:
