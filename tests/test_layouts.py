@@ -8,10 +8,9 @@ truth CSV cell by cell. A longer run: `python bench/layouts.py --seeds 1000`.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import pytest
 from layoutgen import ordered_rows, random_layout, render
+from test_tables_pdf import _total_last, _value
 
 from sitegen.disclosure import parse_document
 from sitegen.extract import read_document
@@ -23,21 +22,6 @@ XFAIL = {
     24: "left-aligned amounts under a spanning header, no rules: 人员/公用 columns undecided on the page "
         "that sets the columns (every row there has one part), wrong on the next page (no repeated header)",
 }
-
-
-def _value(x) -> object:
-    if x is None or x == "":
-        return ""
-    try:
-        return Decimal(str(x))
-    except InvalidOperation:
-        return str(x)
-
-
-def _total_last(rows):
-    def is_total(r):
-        return str(r.get("level")) == "0"
-    return [r for r in rows if not is_total(r)] + [r for r in rows if is_total(r)]
 
 
 def cell_diffs(seed: int, folder) -> tuple[str, list[str]]:
