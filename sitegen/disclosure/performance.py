@@ -136,103 +136,128 @@ def read_performance(doc: Document, warnings: list[Warning_]) -> list[Row]:
     return rows
 
 
-def _read_page(page: Page, lines, columns, scope, project, carried, rows) -> tuple[bool, object, bool]:
-    """Read the indicator rows of one page region; return (rows found, columns, table ended)."""
-    header_i = next((i for i, line in enumerate(lines)
-                     if "一级指标" in squeeze(join_words(line)) and "三级指标" in squeeze(join_words(line))), None)
-    body_lines = lines
-    if header_i is not None:
-        anchor = next(w for w in lines[header_i] if "一级" in w.text)
-        top, bottom = _band(page.rules, anchor.ymid, anchor.xmid)
-        if top < -1e8 or bottom > 1e8:
-            top, bottom = anchor.top - 12, anchor.bottom + 12
-        header = [w for line in lines for w in line if top < w.ymid < bottom]
-        body_lines = [line for line in lines if min(w.top for w in line) >= bottom - 0.5]
-        body_words = [w for line in body_lines for w in line]
-        body_bottom = max((w.bottom for w in body_words), default=bottom)
-        vx = body_vertical_rules(page.rules, bottom, body_bottom) if body_words else []
-        columns = build_columns(header, vx, page.rules, body_words)
-        for c in columns:
-            c.field = field_for(c.own + c.ctx)
-    elif columns is None or not lines:
-        return False, columns, False
-    # stop at the first narrative heading under the table
-    stop = False
-    kept = []
-    for line in body_lines:
+def _header_columns(page: Page, lines, header_i: int) -> tuple[list, list]:
+    """Columns from the 一级指标 … header line, and the lines below the header."""
+    anchor = next(w for w in lines[header_i] if "一级" in w.text)
+    top, bottom = _band(page.rules, anchor.ymid, anchor.xmid)
+    if top < -1e8 or bottom > 1e8:
+        top, bottom = anchor.top - 12, anchor.bottom + 12
+    header = [w for line in lines for w in line if top < w.ymid < bottom]
+    body_lines = [line for line in lines if min(w.top for w in line) >= bottom - 0.5]
+    body_words = [w for line in body_lines for w in line]
+    body_bottom = max((w.bottom for w in body_words), default=bottom)
+    vx = body_vertical_rules(page.rules, bottom, body_bottom) if body_words else []
+    columns = build_columns(header, vx, page.rules, body_words)
+    for c in columns:
+        c.field = field_for(c.own + c.ctx)
+    return columns, body_lines
+
+
+def _until_heading(lines) -> tuple[list, bool]:
+    """The lines above the first narrative heading under the table, and whether one was met."""
+    for i, line in enumerate(lines):
         if _HEADING.match(join_words(line)):
-            stop = True
-            break
-        kept.append(line)
-    words = [w for line in kept for w in line]
-    if not words:
-        return header_i is not None, columns, stop
-    by_field = {c.field: k for k, c in enumerate(columns) if c.field}
-    if "level3" not in by_field:
-        return False, columns, stop
-    l3 = columns[by_field["level3"]]
-    # rows: bands between rules crossing the 三级指标 column; else text lines with a 三级指标
+            return lines[:i], True
+    return lines, False
+
+
+def _row_bands(page: Page, words: list[Word], columns, l3_index: int) -> tuple[list, bool]:
+    """Row bands: between rules crossing the 三级指标 column; else text lines holding a 三级指标.
+    The flag says whether rules were used."""
+    l3 = columns[l3_index]
     ys = sorted({round(r.top, 1) for r in page.rules if r.orientation == "h" and r.x0 - 1 <= l3.mid <= r.x1 + 1})
     top_y = min(w.top for w in words) - 1
     bottom_y = max(w.bottom for w in words) + 1
     inner = [y for y in ys if top_y < y < bottom_y]
     if inner:
         edges = [top_y] + inner + [bottom_y]
-        bands = [(a, b) for a, b in zip(edges, edges[1:], strict=False) if b - a > 2]
-    else:
-        bands = []
-        for line in cluster_lines(words):
-            if any(column_at(columns, w.xmid) == by_field["level3"] for w in line):
-                bands.append((min(w.top for w in line) - 0.5, max(w.bottom for w in line) + 0.5))
+        return [(a, b) for a, b in zip(edges, edges[1:], strict=False) if b - a > 2], True
+    bands = [(min(w.top for w in line) - 0.5, max(w.bottom for w in line) + 0.5) for line in cluster_lines(words)
+             if any(column_at(columns, w.xmid) == l3_index for w in line)]
+    return bands, False
+
+
+def _band_cells(words: list[Word], columns, a: float, b: float) -> dict[str, list[Word]]:
+    cells: dict[str, list[Word]] = {}
+    for w in words:
+        if a <= w.ymid < b:
+            k = column_at(columns, w.xmid)
+            if k is not None and columns[k].field:
+                cells.setdefault(columns[k].field, []).append(w)
+    return cells
+
+
+def _fill_spans(page: Page, words, columns, by_field, band, ruled: bool, row: dict, carried: dict) -> None:
+    """一级/二级 cells span rows: their text is read from the ruled span, else carried down."""
+    a, b = band
+    for span_field in ("level1", "level2"):
+        if span_field not in by_field:
+            continue
+        col = columns[by_field[span_field]]
+        s_top, s_bottom = _band(page.rules, (a + b) / 2, col.mid) if ruled else (-1e9, 1e9)
+        if ruled and s_top > -1e8:
+            span_words = [w for w in words if s_top <= w.ymid < s_bottom
+                          and column_at(columns, w.xmid) == by_field[span_field]]
+            text = squeeze(join_cell(span_words))
+            if text:
+                carried[span_field] = text
+            row[span_field] = text or carried.get(span_field, "")
+        else:
+            row[span_field] = row.get(span_field) or carried.get(span_field, "")
+            carried[span_field] = row[span_field]
+
+
+def _indicator_row(row: dict[str, str], scope: str, project: str, page_number: int) -> Row:
+    target = normalise_target(row.get("target", ""))
+    op, value, unit = parse_target(target)
+    weight = row.get("weight", "")
+    try:
+        weight_value = Decimal(weight) if weight else None
+    except InvalidOperation:
+        weight_value = None
+    return {
+        "scope": scope,
+        "project_name": project if scope == "project" else "",
+        "level1": row.get("level1", ""),
+        "level2": row.get("level2", ""),
+        "level3": row.get("level3", ""),
+        "target": target,
+        "operator": op,
+        "target_value": value,
+        "target_unit": unit,
+        "basis": row.get("basis", ""),
+        "weight": weight_value,
+        "prior_value": row.get("prior_value", ""),
+        "scoring_rule": row.get("scoring_rule", ""),
+        "evidence": row.get("evidence", ""),
+        "source_page": page_number,
+    }
+
+
+def _read_page(page: Page, lines, columns, scope, project, carried, rows) -> tuple[bool, object, bool]:
+    """Read the indicator rows of one page region; return (rows found, columns, table ended)."""
+    header_i = next((i for i, line in enumerate(lines)
+                     if "一级指标" in squeeze(join_words(line)) and "三级指标" in squeeze(join_words(line))), None)
+    body_lines = lines
+    if header_i is not None:
+        columns, body_lines = _header_columns(page, lines, header_i)
+    elif columns is None or not lines:
+        return False, columns, False
+    kept, stop = _until_heading(body_lines)
+    words = [w for line in kept for w in line]
+    if not words:
+        return header_i is not None, columns, stop
+    by_field = {c.field: k for k, c in enumerate(columns) if c.field}
+    if "level3" not in by_field:
+        return False, columns, stop
+    bands, ruled = _row_bands(page, words, columns, by_field["level3"])
     found = False
-    for a, b in bands:
-        cells: dict[str, list[Word]] = {}
-        for w in words:
-            if a <= w.ymid < b:
-                k = column_at(columns, w.xmid)
-                if k is not None and columns[k].field:
-                    cells.setdefault(columns[k].field, []).append(w)
+    for band in bands:
+        cells = _band_cells(words, columns, *band)
         if not cells.get("level3"):
             continue
         row: dict[str, str] = {name: squeeze(join_cell(ws)) for name, ws in cells.items()}
-        for span_field in ("level1", "level2"):
-            if span_field not in by_field:
-                continue
-            col = columns[by_field[span_field]]
-            sy = (a + b) / 2
-            s_top, s_bottom = _band(page.rules, sy, col.mid) if inner else (-1e9, 1e9)
-            if inner and s_top > -1e8:
-                span_words = [w for w in words if s_top <= w.ymid < s_bottom and column_at(columns, w.xmid) == by_field[span_field]]
-                text = squeeze(join_cell(span_words))
-                if text:
-                    carried[span_field] = text
-                row[span_field] = text or carried.get(span_field, "")
-            else:
-                row[span_field] = row.get(span_field) or carried.get(span_field, "")
-                carried[span_field] = row[span_field]
-        target = normalise_target(row.get("target", ""))
-        op, value, unit = parse_target(target)
-        weight = row.get("weight", "")
-        try:
-            weight_value = Decimal(weight) if weight else None
-        except InvalidOperation:
-            weight_value = None
-        rows.append({
-            "scope": scope,
-            "project_name": project if scope == "project" else "",
-            "level1": row.get("level1", ""),
-            "level2": row.get("level2", ""),
-            "level3": row.get("level3", ""),
-            "target": target,
-            "operator": op,
-            "target_value": value,
-            "target_unit": unit,
-            "basis": row.get("basis", ""),
-            "weight": weight_value,
-            "prior_value": row.get("prior_value", ""),
-            "scoring_rule": row.get("scoring_rule", ""),
-            "evidence": row.get("evidence", ""),
-            "source_page": page.number,
-        })
+        _fill_spans(page, words, columns, by_field, band, ruled, row, carried)
+        rows.append(_indicator_row(row, scope, project, page.number))
         found = True
     return found or header_i is not None, columns, stop

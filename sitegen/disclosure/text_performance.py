@@ -123,6 +123,54 @@ _OPERATOR = re.compile(r"^(≥|≤|>=|<=|＞=|＜=|>|<|=|＝|＞|＜)")
 _HEADER_LABELS = ("佐证资料", "指标赋分规则", "分值权重", "权重", "指标设定依据", "指标值设置依据")
 
 
+def _reclassify(kind: str, value: str, nxt: str, state: str, last: str | None) -> str:
+    """A token's kind in context: a bare word or a heading word inside a 三级指标 is text."""
+    if kind == "target" and not _OPERATOR.match(value) and nxt != "basis":
+        return "text"  # a bare word such as 保障 inside a 三级指标
+    if kind in ("level1", "level2") and state == "level3":
+        return "text"
+    if kind == "level1" and state == "start" and last == "level1":
+        return "level2"
+    return kind
+
+
+def _step(row: dict[str, str], state: str, kind: str, value: str, nxt: str, fields: list[str]) -> tuple[str, bool]:
+    """One cell token into the row being read: (the next state, whether the row is complete)."""
+    if state == "start" and kind == "text":
+        row["level3"] = value
+        return "level3", False
+    if state == "level3" and kind == "text":
+        row["level3"] += value
+        return state, False
+    if state == "level3" and kind == "target":
+        row["target"] = value
+        return "target", False
+    if state == "target" and kind == "basis":
+        row["basis"] = value
+        return "basis", False
+    if state == "basis" and "prior_value" in fields and kind in ("text", "prior_value", "target", "weight") \
+            and "prior_value" not in row \
+            and not (kind == "weight" and nxt in ("scoring_rule", "evidence", "level1", "level2", "")):
+        row["prior_value"] = value
+        return "prior", False
+    if state in ("basis", "prior") and kind == "weight":
+        row["weight"] = value
+        return "weight", "scoring_rule" not in fields
+    if state == "weight" and kind == "scoring_rule":
+        row["scoring_rule"] = value
+        return "rule", False
+    if state == "rule" and kind == "evidence":
+        row["evidence"] = value
+        return "evidence", True
+    if state == "start":
+        return state, False
+    # something unexpected: keep the text with the cell being read
+    key = {"level3": "level3", "target": "target", "basis": "basis", "prior": "prior_value"}.get(state)
+    if key:
+        row[key] = row.get(key, "") + value
+    return state, False
+
+
 def _plain(body: list[str], fields: list[str], scope: str, project: str, warnings: list[Warning_]) -> list[Row]:
     """Rebuild cells from wrapped fragments: a small state machine over vocabulary tokens,
     in the column order 三级指标 → 指标值 → 依据 → (上年完成值) → 权重 → (赋分规则 → 佐证资料)."""
@@ -130,70 +178,36 @@ def _plain(body: list[str], fields: list[str], scope: str, project: str, warning
     ends = [text.find(label) + len(label) for label in _HEADER_LABELS if 0 <= text.find(label) < 120]
     text = text[max(ends):] if ends else text
     tokens = _tokens(text)
-    has_prior = "prior_value" in fields
-    has_rule = "scoring_rule" in fields
     out: list[Row] = []
     carried: dict[str, str] = {}
     row: dict[str, str] = {}
     state = "start"  # start → level3 → target → basis → prior → weight → rule → evidence
-
-    def flush():
-        nonlocal row, state
-        if row.get("level3"):
-            out.append(_record(scope, project, {**carried, **row}))
-        row, state = {}, "start"
-
+    last: str | None = None
     for index, (kind, value) in enumerate(tokens):
         nxt = tokens[index + 1][0] if index + 1 < len(tokens) else ""
-        if kind == "target" and not _OPERATOR.match(value) and nxt != "basis":
-            kind = "text"  # a bare word such as 保障 inside a 三级指标
-        if kind in ("level1", "level2") and state in ("level3",):
-            kind = "text"
-        if kind == "level1" and state == "start" and carried.get("_last") == "level1":
-            kind = "level2"
+        kind = _reclassify(kind, value, nxt, state, last)
+        last = kind
         if kind in ("level1", "level2"):
-            if state not in ("start",):
-                flush()
+            if state != "start":
+                if row.get("level3"):
+                    out.append(_record(scope, project, {**carried, **row}))
+                row, state = {}, "start"
             carried[kind] = value
             if kind == "level1":
                 carried.pop("level2", None)
-            carried["_last"] = kind
             continue
-        carried["_last"] = kind
         if kind == "text" and value.startswith("分") and out and out[-1]["scoring_rule"].endswith("赋"):
             out[-1]["scoring_rule"] += "分"  # the rule's last character, wrapped past a page number
             value = value[1:]
             if not value:
                 continue
-        if state == "start" and kind == "text":
-            row["level3"], state = value, "level3"
-        elif state == "level3" and kind == "text":
-            row["level3"] += value
-        elif state == "level3" and kind == "target":
-            row["target"], state = value, "target"
-        elif state == "target" and kind == "basis":
-            row["basis"], state = value, "basis"
-        elif state == "basis" and has_prior and kind in ("text", "prior_value", "target", "weight") and "prior_value" not in row \
-                and not (kind == "weight" and nxt in ("scoring_rule", "evidence", "level1", "level2", "")):
-            row["prior_value"], state = value, "prior"
-        elif state in ("basis", "prior") and kind == "weight":
-            row["weight"], state = value, "weight"
-            if not has_rule:
-                flush()
-        elif state == "weight" and kind == "scoring_rule":
-            row["scoring_rule"], state = value, "rule"
-        elif state == "rule" and kind == "evidence":
-            row["evidence"], state = value, "evidence"
-            flush()
-        elif state == "start" and kind != "text":
-            continue
-        else:  # something unexpected: keep the text with the cell being read
-            key = {"level3": "level3", "target": "target", "basis": "basis", "prior": "prior_value"}.get(state)
-            if key:
-                row[key] = row.get(key, "") + value
-    flush()
-    for r in out:
-        r.pop("_last", None)
+        state, done = _step(row, state, kind, value, nxt, fields)
+        if done:
+            if row.get("level3"):
+                out.append(_record(scope, project, {**carried, **row}))
+            row, state = {}, "start"
+    if row.get("level3"):
+        out.append(_record(scope, project, {**carried, **row}))
     return out
 
 
