@@ -3,57 +3,79 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.text import WordExtractor
 
-from .document import Document, ExtractError, Page, Rule, Word
+from .document import Document, ExtractError, Page, Word
 from .files import file_sha256
 from .lines import cluster_lines, join_words, words_to_lines
+from .shapes import Frame, shape_rules
 
 MIN_TEXT_CHARS = 20  # a page with fewer characters but with images is taken as scanned
 
 
-def _dedupe(plumb_page):
-    """Drop characters drawn twice at the same spot (fake bold in CJK PDFs); cheap when none are."""
+WORD_SETTINGS = {"x_tolerance": 1.5, "y_tolerance": 2, "keep_blank_chars": False}  # pdfplumber word grouping
+
+
+def _layout_items(items) -> Iterator:
+    """The page's layout objects, figures opened (what pdfplumber's `page.objects` walks)."""
+    for obj in items:
+        if isinstance(obj, LTContainer):
+            yield from _layout_items(obj._objs)
+        else:
+            yield obj
+
+
+def _char(obj: LTChar, frame: Frame, doctop: float) -> dict:
+    """The keys word grouping reads, as pdfplumber's `page.chars` has them, without building
+    its full object dict (colours, font, matrix, …)."""
+    x0, x1, top, bottom = frame.box(obj)
+    return {"text": obj.get_text(), "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": doctop + top,
+            "upright": obj.upright}
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Drop characters drawn twice at the same spot (fake bold in CJK PDFs)."""
     seen: set[tuple] = set()
-    doubled: set[int] = set()
-    for ch in plumb_page.chars:
+    kept = []
+    for ch in chars:
         key = (ch["text"], round(ch["x0"]), round(ch["top"]))
-        if key in seen:
-            doubled.add(id(ch))
+        if key not in seen:
+            kept.append(ch)
         seen.add(key)
-    if not doubled:
-        return plumb_page
-    return plumb_page.filter(lambda obj: id(obj) not in doubled)
+    return kept
 
 
-def _page(plumb_page, number: int) -> Page:
-    page = _dedupe(plumb_page)
-    raw = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+def _page(plumb_page, number: int) -> tuple[Page, bool]:
+    """One page read from pdfminer's layout in a single pass; also whether it holds images.
+
+    pdfplumber's `page.objects` turns every layout object into a dict of some twenty resolved
+    attributes; words and rules need five, so characters and shapes are converted directly
+    (the same arithmetic: the words and rules are pdfplumber's `extract_words` and `edges`)."""
+    frame = Frame(plumb_page.height, *plumb_page.mediabox[:2])
+    chars, shapes, images = [], [], False
+    for obj in _layout_items(plumb_page.layout._objs):
+        if isinstance(obj, LTChar):
+            chars.append(_char(obj, frame, plumb_page.initial_doctop))
+        elif isinstance(obj, LTCurve):
+            shapes.append(obj)
+        elif isinstance(obj, LTImage):
+            images = True
+    raw = WordExtractor(**WORD_SETTINGS).extract_words(_dedupe(chars))
     words = [
         Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]))
         for w in raw
         if w["text"].strip()
     ]
-    rules = []
-    for edge in page.edges:
-        orient = edge.get("orientation")
-        if orient not in ("h", "v"):
-            continue
-        rules.append(
-            Rule(orient, float(edge["x0"]), float(edge["x1"]), float(edge["top"]), float(edge["bottom"]))
-        )
-    return Page(
-        number=number,
-        width=float(page.width),
-        height=float(page.height),
-        words=words,
-        rules=rules,
-        lines=words_to_lines(words),
-    )
+    page = Page(number=number, width=float(plumb_page.width), height=float(plumb_page.height), words=words,
+                rules=shape_rules(shapes, frame), lines=words_to_lines(words))
+    return page, images
 
 
 _TABLE_LABEL = re.compile(r"^(附?表|公开)\s*#\s*表?$")
@@ -107,9 +129,9 @@ def read_pdf(path: str | Path, max_pages: int | None = None) -> Document:
             scanned = 0
             for index, plumb_page in enumerate(pdf.pages, start=1):
                 try:
-                    page = _page(plumb_page, index)
+                    page, images = _page(plumb_page, index)
                     chars = sum(len(w.text) for w in page.words)
-                    if chars < MIN_TEXT_CHARS and plumb_page.images:
+                    if chars < MIN_TEXT_CHARS and images:
                         scanned += 1
                 except ExtractError:
                     raise
