@@ -79,8 +79,10 @@ def parse_options(f):
 def _parse_with_progress(paths: list[Path], cache: Cache, label: str, jobs=None, executor="local",
                          scheduler=None, timeout=300, max_memory=4096, max_pages=400, verbose=False, sink=None,
                          parts=None):
-    with _progress(len(paths), label) as progress:
-        task = progress.add_task(label, total=len(paths))
+    members = {p for group in (parts or {}).values() for p in group}  # read with their main file
+    total = sum(1 for p in paths if p not in members)
+    with _progress(total, label) as progress:
+        task = progress.add_task(label, total=total)
 
         def tick(outcome):
             if sink is not None:
