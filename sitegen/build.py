@@ -17,7 +17,7 @@ from .audit import audit_for_build
 from .content import discover, file_meta, load_metadata  # noqa: F401 (discover: re-exported)
 from .disclosure import Disclosure, ParseError, parse_document
 from .executors import run_dask, run_inline, run_local
-from .extract import ExtractError, read_document
+from .extract import ExtractError, preload, read_document
 from .extract.files import file_sha256
 from .package.writer import assemble, clean_stale, package_dir, safe_id, slugify, write_package
 from .serial import disclosure_from_data, disclosure_to_data, dumps, loads
@@ -198,6 +198,7 @@ def parse_many(
         _collect((path_s, parsed, error, seconds), outcomes, cache, progress)
 
     if todo:
+        preload([*todo, *members])
         names = [(str(p), *map(str, parts.get(p, []))) for p in todo]
         task = functools.partial(_worker, max_pages=max_pages)
         if executor == "dask":

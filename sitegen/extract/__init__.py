@@ -23,4 +23,12 @@ def read_document(path: str | Path, max_pages: int | None = None) -> Document:
     raise ExtractError(str(path), f"unsupported file type {suffix!r} (expected .pdf, .txt or .md)")
 
 
-__all__ = ["Document", "ExtractError", "Page", "Rule", "Word", "read_document", "SUFFIXES"]
+def preload(paths) -> None:
+    """Import the PDF reader (pdfplumber, pdfminer) when these files need it. Called before
+    forking a worker per file, so each worker inherits it instead of importing it again; a
+    rebuild served from the cache never calls it and never imports a PDF library."""
+    if any(Path(p).suffix.lower() == ".pdf" for p in paths):
+        from . import pdf  # noqa: F401
+
+
+__all__ = ["Document", "ExtractError", "Page", "Rule", "Word", "preload", "read_document", "SUFFIXES"]
