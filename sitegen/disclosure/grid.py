@@ -108,19 +108,17 @@ def _is_year(line: list[Word], k: int) -> bool:
     return nxt is not None and nxt.text.startswith("年") and nxt.x0 - word.x1 < 3
 
 
-def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float, lone_total: bool = True) -> bool:
-    """A line that starts the table body: numbers, or a total/first label at the left."""
+def is_body_line(line: list[Word], total_label: re.Pattern, label_end: float, lone_total: bool = True) -> bool:
+    """A line that starts the table body: numbers, an enumerated label, or a total label alone
+    in the label columns (a blank total row: `合计`, `合 计` as two words)."""
     if is_index_row(line):
         return False
     if any(is_number(w.text) and not _is_year(line, k) for k, w in enumerate(line)):
         return True
     if any(_ENUMERATED.match(w.text) for w in line):
         return True  # `一、…`, `22、其他支出`: enumerated labels are rows, on either side of a 收支 table
-    first = line[0]
-    if first.x0 > left_zone:
-        return False
-    if total_label.match(first.text):
-        return lone_total and len(line) == 1  # a blank total row; "合计 因公出国费 …" is a header
+    if total_label.match("".join(w.text for w in line).replace(" ", "")):
+        return lone_total and max(w.x1 for w in line) <= label_end  # "合计 因公出国费 …" is a header
     return False
 
 
@@ -394,7 +392,7 @@ def read_segment(
     if lines:
         x0 = min(w.x0 for line in lines for w in line)
         x1 = max(w.x1 for line in lines for w in line)
-        left_zone = x0 + SETTINGS.label_zone * (x1 - x0)
+        label_end = x0 + SETTINGS.total_zone * (x1 - x0)
     for line in lines:
         text = line_text(line)
         if state == "body" and _NEXT_TABLE_NO.match(text):
@@ -412,7 +410,7 @@ def read_segment(
                 continue
             if is_index_row(line):
                 continue
-            if is_body_line(line, total_label, left_zone, lone_total):
+            if is_body_line(line, total_label, label_end, lone_total):
                 state = "body"
             else:
                 header.extend(line)

@@ -35,6 +35,7 @@ class Reading:
     identities_checked: int = 0
     identities_holding: int = 0
     warnings: list[str] = field(default_factory=list)
+    empty: str = ""  # how an empty table was printed (blank 合计 row, no rows); published header only
 
     def descriptor(self) -> dict:
         return {
@@ -45,6 +46,7 @@ class Reading:
             "failed_rows": self.failed_rows,
             "identities": {"checked": self.identities_checked, "holding": self.identities_holding},
             "warnings": self.warnings,
+            "empty": self.empty,
         }
 
 

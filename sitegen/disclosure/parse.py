@@ -90,7 +90,7 @@ def parse_document(doc: Document) -> Disclosure:
     for resource, table in tables.items():
         if not table.note and not table.rows and resource in notes:
             table.note = notes[resource]
-        table.note = re.sub(r"^\s*(备注|注)\s*[:：]\s*", "", table.note)
+        table.note = re.sub(r"^\s*([（(])?\s*(备注|注)\s*[:：]\s*(.*?)(?(1)[)）]?)$", r"\3", table.note)
     for resource in (r.name for r in table_resources(kind)):
         if resource not in tables:
             disclosure.warnings.append(Warning_(f"table not found: {resource}"))

@@ -6,6 +6,9 @@ Both front ends fill `Table.reading`; this module then, for any table:
   table (a wrapped label line that found no row), or a label longer than any subject name
   with no amount (several names glued together by a text export) — and reports each with
   its page and text;
+- publishes a table printed empty (only a blank 合计 row or blank ruled lines under its header;
+  a printed 0.00 is a value, not a blank) with its header only, as the contract says, and
+  records how it was printed empty;
 - checks the template's identities on what was read: total = Σ parts on every row
   (`template.ROW_SUMS`), 类 = Σ 款 and 款 = Σ 项 per amount column. It counts them; the
   audit reports the failing ones to the reader.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import template
+from . import template, vocabulary
 from .model import Reading, Row, Table, Warning_
 from .settings import SETTINGS
 
@@ -66,6 +69,41 @@ def keep_real_rows(table: Table, warnings: list[Warning_]) -> None:
             kept.append(row)
     table.rows = kept
     reading.rows_read = len(kept)
+    table.reading = reading
+
+
+_STRUCTURE = {"code", "class_code", "section_code", "item_code", "level", "side", "line", "source_page",
+              "name", "item", "project_name"}
+
+
+def _blank(row: Row) -> bool:
+    """A printed line with no code, no value and at most a total label: 合计 with blank cells."""
+    label = template.norm(_label(row))
+    values = [v for k, v in row.items() if k not in _STRUCTURE and v not in (None, "")]
+    said = template.TOTAL_LABEL.match(label) or vocabulary.EMPTY_MARK.match(label)
+    return not row.get("code") and not values and (not label or bool(said))
+
+
+def printed_empty(table: Table) -> str:
+    """How the table was printed empty, or '' when it holds data or its header was not read."""
+    reading = table.reading or Reading()
+    header_read = bool(table.columns or reading.columns)
+    if not header_read or reading.failed_rows or not all(_blank(r) for r in table.rows):
+        return ""
+    if not table.rows:
+        return "printed empty: no row with a code or an amount under the header"
+    said = list(dict.fromkeys(template.norm(_label(r)) for r in table.rows if _label(r).strip()))
+    what = f"only {' and '.join(said)}, no amount" if said else f"{len(table.rows)} blank lines"
+    return f"printed empty: {what}; published with its header only"
+
+
+def empty_as_printed(table: Table) -> None:
+    """An empty table keeps its header only; its reading says how it was printed empty."""
+    reading = table.reading or Reading()
+    reading.empty = printed_empty(table)
+    if reading.empty:
+        table.rows = []
+        reading.rows_read = 0
     table.reading = reading
 
 
@@ -127,6 +165,7 @@ def finish(tables: dict[str, Table], warnings: list[Warning_]) -> None:
     """The common end of both front ends: failed rows out, identities counted, warnings kept."""
     for table in tables.values():
         keep_real_rows(table, warnings)
+        empty_as_printed(table)
         check_identities(table)
         table.reading.warnings = [w.message for w in warnings if _about(w, table)]
 

@@ -43,9 +43,10 @@ class LayoutSettings:
     """The rule under the header spans this share of the header's width; lines below it are
     the first row's wrapped label, not header."""
 
-    label_zone: float = 0.3
-    """A line whose first word starts in this left share of the table is a row label (合计,
-    一、…) that can start the body."""
+    total_zone: float = 0.5
+    """A line printing only a total label (合计, `合 计`) that ends in this left share of the
+    table is a blank total row (an empty table's), not a header cell: header cells named
+    合计 head an amount column, right of the label columns."""
 
     wrap_gap_margin: float = 2.0
     """Without rules, a line belongs to the first row when it sits this many points closer

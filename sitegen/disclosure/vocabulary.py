@@ -19,10 +19,12 @@ MONEY_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 # lines above a table's header that are no header: unit, 编制部门, the table number
 TABLE_META = re.compile(
     r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*(公开)?表\s*[0-9一二三四五六七八九十]+\s*$|^\s*公开\d+表\s*$"
-    r"|部门名称|单位名称|^\s*部门\s*[:：])"
+    r"|(部门|单位)名称\s*[:：]|^\s*部门\s*[:：])"  # `单位名称` alone heads a column of unit names
 )
-# a note under a table: 注：…, 备注：…
-NOTE = re.compile(r"^\s*(备注|注)?\s*[:：]")
+# a note under a table: 注：…, 备注：…, （注：…）
+NOTE = re.compile(r"^\s*[（(]?\s*(备注|注)?\s*[:：]")
+# a line printed inside an empty table saying so: 此表为空, 本表为空表, 本表无数据
+EMPTY_MARK = re.compile(r"^(此|本)表(为空表?|无数据)[。.]?$")
 # a page number line: 12, - 12 -, 第3页, 第3页/共20页
 PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/，,]?\s*共\s*\d+\s*页)?[-—–\s]*$")
 # the label of a column-number row (栏次 1 2 3) or of a line-number column (行次)
