@@ -7,10 +7,13 @@ corpus' real/ and real2/).
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal as D
 
+import pytest
 from conftest import FIXTURES, parse_once, real_pdf
 
+from sitegen.audit import audit_disclosure
 from sitegen.disclosure.model import Table
 
 
@@ -61,3 +64,45 @@ def test_an_empty_table_from_a_text_export():
     table = parse_once(FIXTURES / "002" / "source.txt").tables["fund_budget_expenditure"]
     assert table.rows == [] and table.reading.empty.startswith("printed empty")
     assert table.note.endswith("为空表。")
+
+
+def _x_field(table: Table, label: str) -> str:
+    return next(name for name, printed in table.x_fields if printed == label)
+
+
+@pytest.mark.parametrize("name,resource,row_label,column", [
+    # 深圳 p17: 本年收入财政拨款 prints 一般公共预算拨款 … with no 财政拨款小计 column
+    ("renwu-07", "income_summary", "", "general_budget"),
+    # 国家信访局 p6: 合计 50,616.94 = 上年结转 2,254.12 + 一般公共预算 16,474.82 + 其他收入 31,888.00
+    ("renwu-22", "income_summary", "", "x:其他收入"),
+    # 杭州 p16: the header line starts with 单位名称 (was taken for a 单位名称： meta line, losing
+    # 总计 and 一般公共预算); 本年收入 小计 is a subtotal, 其他收入 123.61 a part
+    ("renwu-08", "income_summary", "合计", "x:本年收入其他收入"),
+    # 杭州 p17: 基本支出 printed as 人员支出 + 日常公用支出 (no 小计); 合计 5,876.67 vs 5,876.68 (a printed 0.01)
+    ("renwu-08", "expenditure_summary", "社会保障和就业支出", "x:基本支出人员支出"),
+])
+def test_row_sums_count_the_printed_part_columns(name, resource, row_label, column):
+    """Tables whose part columns the contract names differently (no 小计 printed, x_ columns)
+    add up as printed: no row_sum error; one cell changed by 1 gives exactly one."""
+    d = copy.deepcopy(_doc(name))
+    table = d.tables[resource]
+    assert not [f for f in audit_disclosure(d)[0] if f.check == "row_sum" and f.resource == resource]
+    field = _x_field(table, column[2:]) if column.startswith("x:") else column
+    row = next(r for r in table.rows if (r.get("name") or "") == row_label or not row_label)
+    row[field] += 1
+    broken = [f for f in audit_disclosure(d)[0] if f.check == "row_sum" and f.resource == resource]
+    assert [(f.row_name, f.column) for f in broken] == [(row_label, "total")]
+
+
+def test_a_header_line_starting_with_unit_name_is_header():
+    """A header whose first cell is 单位名称 (a column of unit names), not the meta line
+    `单位名称：…` above a table: 广州 renwu-06 p7 表2 and 杭州 renwu-08 p16 表2 lost that whole line
+    (单位名称, 合计/总计, 一般公共预算 …), leaving `total` empty (a false cross_table error)."""
+    t2 = _doc("renwu-06").tables["income_summary"]
+    assert t2.reading.header[:3] == ["单位名称 → name", "合计 → total", "财政拨款收入 一般公共预算 → general_budget"]
+    assert [(r["name"], r["total"], r["general_budget"]) for r in t2.rows] == [
+        ("合计", D("3944.08"), D("3944.08")), ("广州市信访局", D("3944.08"), D("3944.08"))]
+    t2 = _doc("renwu-08").tables["income_summary"]
+    assert [(r["name"], r["total"], r["general_budget"]) for r in t2.rows][:3] == [
+        ("合计", D("5876.67"), D("5753.07")), ("杭州市气象局", D("5876.67"), D("5753.07")),
+        ("杭州市气象局", D("5011.05"), D("4916.13"))]

@@ -129,7 +129,8 @@ def check_row_sums(ctx: Context) -> Iterator[Finding]:
     for resource, rules in ROW_SUMS.items():
         rows = ctx.rows(resource)
         # a table that does not print the part columns at all (e.g. one 金额 column) has no row identity
-        rules = [(t, _printed_parts(rows, t, parts)) for t, parts in rules
+        titles = ctx.columns.get(resource, {})
+        rules = [(t, _printed_parts(rows, t, parts, ctx.tol(resource), titles)) for t, parts in _unfold(rules, rows)
                  if any(num(r.get(p)) is not None for r in rows for p in parts) and any(t in r for r in rows)]
         for row in rows:
             for total, parts in rules:
@@ -142,14 +143,40 @@ def check_row_sums(ctx: Context) -> Iterator[Finding]:
                                     _parts_label(ctx, resource, parts))
 
 
-def _printed_parts(rows: list[dict], total: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+def _unfold(rules: list[tuple[str, tuple[str, ...]]], rows: list[dict]) -> list[tuple[str, tuple[str, ...]]]:
+    """A part column no row prints that is itself a total of parts (财政拨款小计 = 一般公共预算拨款
+    + …, when only its parts are printed under 本年收入财政拨款) stands for those parts."""
+    totals = dict(rules)
+    out = []
+    for total, parts in rules:
+        flat: list[str] = []
+        for p in parts:
+            unprinted = not any(num(r.get(p)) is not None for r in rows)
+            flat.extend(totals[p] if p in totals and unprinted else (p,))
+        out.append((total, tuple(flat)))
+    return out
+
+
+_NOT_A_PART = re.compile(r"其中|小计|合计")
+
+
+def _printed_parts(rows: list[dict], total: str, parts: tuple[str, ...], tol: Decimal,
+                   titles: dict[str, str]) -> tuple[str, ...]:
     """A table mapped by meaning may print part columns the contract lacks (`x_` fields, e.g.
-    单位预留机动经费 beside 基本支出 and 项目支出): they join the parts when its total row adds up so."""
-    extra = tuple(dict.fromkeys(k for r in rows for k in r if k.startswith("x_")))
-    head = next((r for r in rows if r.get("level") in (0, "0")), rows[0] if rows else {})
-    if extra and num(head.get(total)) == _sum(num(head.get(p)) for p in (*parts, *extra)):
-        return (*parts, *extra)
-    return parts
+    单位预留机动经费 beside 基本支出 and 项目支出, or 人员支出 and 日常公用支出 under 基本支出
+    with no 小计): they join the parts when more rows add up with them than without (within the
+    rounding tolerance; one misprinted row is the audit's finding, not a reason to drop them).
+    A `其中` column is a part of the column before it and a `小计` column sums others: neither is a part."""
+    extra = tuple(dict.fromkeys(k for r in rows for k in r
+                                if k.startswith("x_") and not _NOT_A_PART.search(titles.get(k, ""))))
+    if not extra:
+        return parts
+
+    def holding(columns: tuple[str, ...]) -> int:
+        return sum(1 for r in rows if num(r.get(total)) is not None
+                   and abs(num(r.get(total)) - _sum(num(r.get(p)) for p in columns)) <= tol)
+
+    return (*parts, *extra) if holding((*parts, *extra)) > holding(parts) else parts
 
 
 # ------------------------------------------------------------------ hierarchy
