@@ -40,27 +40,37 @@ def _num(v) -> Decimal | None:
         return None
 
 
-def _values(row: dict) -> list[Decimal]:
-    return [d for k, v in row.items() if k not in _SKIP and (d := _num(v)) is not None]
+def _values(row: dict, text: frozenset[str] = frozenset()) -> list[Decimal]:
+    return [d for k, v in row.items() if k not in _SKIP and k not in text and (d := _num(v)) is not None]
 
 
-def _same_values(row: dict, printed: list[str]) -> bool:
+def _same_values(row: dict, printed: list[str], text: frozenset[str] = frozenset()) -> bool:
     """Exactly the printed amounts (blanks skipped), in order."""
-    return _values(row) == [d for v in printed if (d := _num(v)) is not None]
+    return _values(row, text) == [d for v in printed if (d := _num(v)) is not None]
 
 
-def _label(row: dict) -> str:
-    return "".join(str(row.get("name") or row.get("item") or row.get("project_name") or "").split())
+def _label(row: dict, text: frozenset[str] = frozenset()) -> str:
+    """The row's label; a table printed by unit labels its rows in a text column the contract
+    lacks (预算单位 / 单位名称 → an `x_` text field): the first such cell that is no number."""
+    label = row.get("name") or row.get("item") or row.get("project_name")
+    if not label:
+        label = next((v for k in sorted(text) if (v := row.get(k)) and _num(v) is None), "")
+    return "".join(str(label or "").split())
 
 
-def _find(rows: list[dict], sample: dict) -> dict | None:
+def _find(rows: list[dict], sample: dict, text: frozenset[str] = frozenset()) -> dict | None:
+    """The row with the sample's code (a classification code, or a unit code printed in a text
+    column the contract lacks) or label; among rows with the same label, the one printing the
+    sample's values (杭州 prints the unit 杭州市气象局 under the group of the same name)."""
     code, label = sample.get("code") or "", "".join(str(sample.get("label") or "").split())
+    found = []
     for row in rows:
         if sample.get("side") and row.get("side") != sample["side"]:
             continue
-        if (code and str(row.get("code") or "") == code) or (not code and label and _label(row) == label):
-            return row
-    return None
+        codes = {str(row.get("code") or "")} | ({str(row.get(k) or "") for k in text} if not row.get("code") else set())
+        if (code and code in codes) or (not code and label and _label(row, text) == label):
+            found.append(row)
+    return next((r for r in found if _same_values(r, sample["values"], text)), found[0] if found else None)
 
 
 def printed_rows(t: dict) -> int:
@@ -91,16 +101,17 @@ def table_checks(name: str, index: int) -> dict[str, object]:
     out: dict[str, object] = {"found": True}
     rows = printed_rows(t)
     out["rows"] = True if len(table.rows) == rows else f"{len(table.rows)} rows, {rows} expected ({t['rows']} printed)"
+    text = frozenset(table.x_text)
     total = t.get("total")
     if total and any(total["values"]):
         label = "".join(total["label"].split())
-        rows = [r for r in table.rows if _label(r) == label or (not label and str(r.get("level")) in ("0", ""))]
-        out["total"] = True if any(_same_values(r, total["values"]) for r in rows) else f"total row {rows[:1]}"
+        rows = [r for r in table.rows if _label(r, text) == label or (not label and str(r.get("level")) in ("0", ""))]
+        out["total"] = True if any(_same_values(r, total["values"], text) for r in rows) else f"total row {rows[:1]}"
     bad = []
     for sample in t.get("samples", []):
-        row = _find(table.rows, sample)
-        if row is None or not _same_values(row, sample["values"]):
-            bad.append(f"{sample.get('code') or sample.get('label')}: {row and _values(row)} vs {sample['values']}")
+        row = _find(table.rows, sample, text)
+        if row is None or not _same_values(row, sample["values"], text):
+            bad.append(f"{sample.get('code') or sample.get('label')}: {row and _values(row, text)} vs {sample['values']}")
     out["samples"] = True if not bad else "; ".join(bad)
     return out
 

@@ -315,9 +315,13 @@ def check_cross_tables(ctx: Context) -> Iterator[Finding]:
     if t2 is not None:
         general = _sum([num(t2.get("general_budget")), num(t2.get("general_budget_transfer"))])
         if num(t2.get("total")) is not None and abs(general - num(t2.get("total"))) <= ctx.tol("income_summary"):
-            t5 = {str(r.get("code")): r for r in ctx.rows("general_budget_expenditure")}
+            t5 = {str(r.get("code")): r for r in ctx.rows("general_budget_expenditure") if r.get("code")}
+            t5[""] = _total_row(ctx.rows("general_budget_expenditure"))
             label = ctx.titles.get("general_budget_expenditure", "表5").split(" ")[0]
+            total3 = _total_row(ctx.rows("expenditure_summary"))
             for row in ctx.rows("expenditure_summary"):
+                if not row.get("code") and row is not total3:
+                    continue  # a row per 预算单位 (表3 printed by unit): 表5 has no such row
                 other = t5.get(str(row.get("code")))
                 if other is None:
                     continue
