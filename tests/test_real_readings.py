@@ -106,3 +106,17 @@ def test_a_header_line_starting_with_unit_name_is_header():
     assert [(r["name"], r["total"], r["general_budget"]) for r in t2.rows][:3] == [
         ("合计", D("5876.67"), D("5753.07")), ("杭州市气象局", D("5876.67"), D("5753.07")),
         ("杭州市气象局", D("5011.05"), D("4916.13"))]
+
+
+def test_expenditure_summary_printed_by_unit_is_compared_by_its_total_only():
+    """西安 renwu-13 p20 表3 prints one row per 预算单位 (201, 201001, 201002; unit codes, not
+    subjects): only its 合计 equals 表5's 合计 (258,596,001.79 元); the unit rows have no
+    counterpart in 表5. Changing 表3's 合计 by 1,000 元 (past the 0.01 万元 tolerance) gives one
+    cross_table error."""
+    d = copy.deepcopy(_doc("renwu-13"))
+    assert not [f for f in audit_disclosure(d)[0] if f.check == "cross_table"]
+    row = next(r for r in d.tables["expenditure_summary"].rows if r["name"] == "合计")
+    assert row["total"] == D("258596001.79")
+    row["total"] += 1000
+    broken = [f for f in audit_disclosure(d)[0] if f.check == "cross_table"]
+    assert [(f.resource, f.row_name, f.column) for f in broken] == [("expenditure_summary", "合计", "total")]
