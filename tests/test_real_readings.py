@@ -120,3 +120,16 @@ def test_expenditure_summary_printed_by_unit_is_compared_by_its_total_only():
     row["total"] += 1000
     broken = [f for f in audit_disclosure(d)[0] if f.check == "cross_table"]
     assert [(f.resource, f.row_name, f.column) for f in broken] == [("expenditure_summary", "合计", "total")]
+
+
+def test_two_classification_columns_keep_the_contracts_codes():
+    """renwu-18 p6 预算06表 prints 政府支出经济分类科目 (`50101-工资奖金津补贴`) beside 部门支出经济分类科目
+    (`30101-基本工资`): the row is 30101 基本工资 (3xx, the contract's economic classification),
+    the 政府 code-name kept as printed in its own column; both names were glued before."""
+    table = _doc("renwu-18").tables["general_basic_expenditure"]
+    first = table.rows[0]
+    assert (first["code"], first["name"], first["total"], first["personnel"]) == (
+        "30101", "基本工资", D("3138.093600"), D("3138.093600"))
+    aside = next(name for name, label in table.x_fields if label == "政府支出经济分类科目")
+    assert first[aside] == "50101-工资奖金津补贴" and aside in table.x_text
+    assert table.columns[0] == "name" and "name" not in table.columns[1:]

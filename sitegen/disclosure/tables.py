@@ -314,6 +314,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         return table
     if layout.kind == "two_sided":
         _numbers_are_no_labels(segments)
+    other_classification = _one_classification(segments, title.resource)
     table.columns = [c.field for c in header.columns if c.field]
     table.reading = Reading(
         columns="; ".join(dict.fromkeys(s.columns_from for s in segments if s.columns_from)),
@@ -326,7 +327,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
     if layout.kind != "extra":
         # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
-        kept = [k for k in unknown if _holds_numbers(k, rows) or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
+        kept = [k for k in unknown if _holds_numbers(k, rows) or _label(header.columns[k]) in other_classification
+                or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
         table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
         table.x_text = [name for name, title in table.x_fields
                         if _holds_text(name, rows) or re.search("编码|代码", title)]
@@ -358,6 +360,33 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
                "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
+
+
+_LEAD_DIGIT = {"functional": "2", "economic": "3"}  # 支出功能分类 2xx; 部门预算支出经济分类 3xx (政府预算 5xx)
+
+
+def _one_classification(segments, resource: str) -> set[str]:
+    """Two code-and-name columns side by side (政府支出经济分类科目 `50101-工资奖金津补贴` next to
+    部门支出经济分类科目 `30101-基本工资`): the one whose codes are the contract's classification
+    (2xx functional, 3xx economic) is `name`; the other is kept as printed, an x_ text column.
+    Returns the printed labels of the columns set aside."""
+    lead = _LEAD_DIGIT.get(getattr(BY_NAME.get(resource), "classification", None) or "")
+    header = next((s for s in segments if s.header_found), None)
+    names = [k for k, c in enumerate(header.columns) if c.field == "name"] if header else []
+    if not lead or len(names) < 2:
+        return set()
+
+    def share(k: int) -> int:
+        cells = [r.cells[k] for s in segments for r in s.rows if k < len(r.cells)]
+        return sum(1 for c in cells if (m := _GLUED.match(c.strip()) or _BRACKETED.match(c)) and m.group(1)[0] == lead)
+
+    keep = max(names, key=share)
+    aside = {_label(header.columns[k]) for k in names if k != keep}
+    for seg in segments:
+        for col in seg.columns:
+            if col.field == "name" and _label(col) in aside:
+                col.field = None
+    return aside
 
 
 _CODE_CELL = re.compile(r"^\d{2,7}$")
