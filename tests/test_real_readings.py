@@ -133,3 +133,31 @@ def test_two_classification_columns_keep_the_contracts_codes():
     aside = next(name for name, label in table.x_fields if label == "政府支出经济分类科目")
     assert first[aside] == "50101-工资奖金津补贴" and aside in table.x_text
     assert table.columns[0] == "name" and "name" not in table.columns[1:]
+
+
+def test_white_cell_backgrounds_are_no_rules():
+    """open-budget-01 p14 (a spreadsheet export) paints a white, unstroked rectangle behind every
+    cell, also inside merged rows: their edges are no printed line (y 327.3 runs through the
+    row `2.政府性基金预算 | 三、国防支出 | 三、单位预留机动经费`, drawn as one row)."""
+    from sitegen.extract import read_document
+
+    page = read_document(real_pdf("open-budget-01")).pages[13]
+    assert not [r for r in page.rules if r.orientation == "h" and 326 < r.top < 328.5]
+    assert [r for r in page.rules if r.orientation == "h" and 318 < r.top < 320]  # the black row rule
+
+
+@pytest.mark.parametrize("name,total,function", [("open-budget-01", "24169.74", ("四、公共安全支出", "16593.12")),
+                                                 ("open-budget-05", "27664.22", ("一、一般公共服务支出", "22395.50"))])
+def test_three_group_summary_reads_every_line_once(name, total, function):
+    """江苏 公开01表 收支预算总表 (open-budget-01 p14, open-budget-05 p1): 收入 | 支出 功能分类 | 支出
+    支出用途; wrapped labels stay whole (`2.政府性基金预算`, `三、单位预留机动经费`), `当年支出小计`
+    centred over both expenditure groups is one line with its amount under the last group,
+    `结转下年资金` is a line without amount: 8 income + 27 expenditure lines."""
+    table = _doc(name).tables["income_expenditure_summary"]
+    lines = {(r["side"], r["item"]): r["amount"] for r in table.rows}
+    assert [sum(r["side"] == s for r in table.rows) for s in ("income", "expenditure")] == [8, 27]
+    assert lines[("income", "2.政府性基金预算")] is None
+    assert lines[("expenditure", function[0])] == D(function[1])
+    assert lines[("expenditure", "当年支出小计")] == lines[("expenditure", "支出合计")] == D(total)
+    assert ("expenditure", "结转下年资金") in lines and lines[("expenditure", "结转下年资金")] is None
+    assert "三、单位预留机动经费" in {item for _, item in lines}

@@ -615,24 +615,50 @@ def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "
 _SIDE_CODE = vocabulary.SIDE_CODE
 
 
+def _row_sides(row: GridRow, columns: list[Column], valuefields, table: Table, warnings) -> list[list]:
+    """One printed line of a two-sided table as [side index, label, values] per side. A label printed
+    in a side's amount column (centred over merged cells: `当年支出小计`) is that side's label; an
+    expenditure side with amounts but no label, right of one with a label but no amounts, is the
+    same line (one label over both expenditure groups, its amount under the last)."""
+    sides: list[list] = []
+    for cell, col in zip(row.cells, columns, strict=True):
+        if col.field == "item":
+            sides.append([len(sides), cell, {}])
+        elif col.field in valuefields and sides:
+            try:
+                sides[-1][2][col.field] = parse_money(cell)
+            except ValueError:
+                sides[-1][2][col.field] = None
+                if _CJK.search(cell) and not sides[-1][1]:
+                    sides[-1][1] = cell
+                else:
+                    warnings.append(Warning_(f"cell {cell!r} is not a number; left empty", row.page, table.title))
+    merged: list[list] = []
+    for side in sides:
+        before = merged[-1] if merged else None
+        if (before and before[0] >= 1 and before[1] and not side[1] and _no_amount(before[2])
+                and not _no_amount(side[2])):
+            before[2] = {k: v if v is not None else before[2].get(k) for k, v in side[2].items()}
+            continue
+        merged.append(side)
+    return merged
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _no_amount(values: dict) -> bool:
+    return all(v is None for v in values.values())
+
+
 def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
     sides: dict[str, list[Row]] = {"income": [], "expenditure": []}
+    names = ([f.name for f in BY_NAME[table.resource].value_fields] + [n for n, _ in table.x_fields]
+             if table.resource in BY_NAME else sorted(valuefields, key=lambda n: int(n.split("_")[1])))
     for row, columns in rows:
-        side_index = -1
-        current: dict[int, tuple[str, Row]] = {}
-        for cell, col in zip(row.cells, columns, strict=True):
-            if col.field == "item":
-                side_index += 1
-                current[side_index] = (cell, {})
-            elif col.field in valuefields and side_index >= 0:
-                try:
-                    current[side_index][1][col.field] = parse_money(cell)
-                except ValueError:
-                    warnings.append(Warning_(f"cell {cell!r} is not a number; left empty", row.page, table.title))
-                    current[side_index][1][col.field] = None
-        for index, (item, values) in current.items():
+        for index, item, values in _row_sides(row, columns, valuefields, table, warnings):
             side = "income" if index == 0 else "expenditure"
-            if not item and all(v is None for v in values.values()):
+            if not item and _no_amount(values):
                 continue
             code = ""
             if side == "expenditure":
@@ -640,9 +666,6 @@ def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
                 if m:
                     code, item = m.group(1), m.group(2)
             rec: Row = {"side": side, "line": len(sides[side]) + 1, "code": code, "item": item}
-            names = ([f.name for f in BY_NAME[table.resource].value_fields] + [n for n, _ in table.x_fields]
-                     if table.resource in BY_NAME
-                     else sorted(valuefields, key=lambda n: int(n.split("_")[1])))
             for name in names:
                 rec[name] = values.get(name)
             rec["source_page"] = row.page

@@ -62,12 +62,28 @@ def _curve(obj: LTCurve, frame: Frame) -> list[Rule]:
     return rules
 
 
+_WHITE = ((1,), (1, 1, 1), (0, 0, 0, 0))  # grey, RGB, CMYK
+
+
+def invisible(obj: LTCurve) -> bool:
+    """A white cell background (filled white, no stroke; spreadsheet exports paint one behind every
+    cell, also inside merged rows): its edges are no printed line."""
+    if obj.stroke or not obj.fill:
+        return False
+    color = obj.non_stroking_color
+    color = tuple(color) if isinstance(color, (list, tuple)) else (color,)
+    return tuple(float(c) for c in color if isinstance(c, (int, float))) in _WHITE
+
+
 def shape_rules(shapes: Iterable[LTCurve], frame: Frame) -> list[Rule]:
-    """Rules of all shapes in pdfplumber's order: lines, then rectangles, then other curves."""
+    """Rules of all shapes in pdfplumber's order: lines, then rectangles, then other curves;
+    white cell backgrounds left out."""
     lines: list[Rule] = []
     rects: list[Rule] = []
     curves: list[Rule] = []
     for obj in shapes:
+        if invisible(obj):
+            continue
         if isinstance(obj, LTLine):
             lines += _line(obj, frame)
         elif isinstance(obj, LTRect):
