@@ -60,7 +60,7 @@ def _label(row: dict, text: frozenset[str] = frozenset()) -> str:
 
 def _find(rows: list[dict], sample: dict, text: frozenset[str] = frozenset()) -> dict | None:
     """The row with the sample's code (a classification code, or a unit code printed in a text
-    column the contract lacks) or label; among rows with the same label, the one printing the
+    column the contract lacks) or label (or no label and no code, as printed); among rows with the same label, the one printing the
     sample's values (杭州 prints the unit 杭州市气象局 under the group of the same name)."""
     code, label = sample.get("code") or "", "".join(str(sample.get("label") or "").split())
     found = []
@@ -68,7 +68,8 @@ def _find(rows: list[dict], sample: dict, text: frozenset[str] = frozenset()) ->
         if sample.get("side") and row.get("side") != sample["side"]:
             continue
         codes = {str(row.get("code") or "")} | ({str(row.get(k) or "") for k in text} if not row.get("code") else set())
-        if (code and code in codes) or (not code and label and _label(row, text) == label):
+        unlabelled = not label and not row.get("code")  # a single row printed with no label (公开03表)
+        if (code and code in codes) or (not code and _label(row, text) == label and (label or unlabelled)):
             found.append(row)
     return next((r for r in found if _same_values(r, sample["values"], text)), found[0] if found else None)
 
