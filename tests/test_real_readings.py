@@ -135,6 +135,17 @@ def test_two_classification_columns_keep_the_contracts_codes():
     assert table.columns[0] == "name" and "name" not in table.columns[1:]
 
 
+def test_two_classification_code_columns_keep_the_contracts_codes():
+    """renwu-13 p30 表8 prints 部门经济科目编码 | 名称 | 政府经济科目编码 | 名称: 30101 基本工资 beside
+    50101 工资奖金津补贴. The row is 30101 (level 2, under 301); the two code columns were read as
+    类/款 of one code (`3010150101`) before."""
+    table = _doc("renwu-13").tables["general_basic_expenditure"]
+    row = next(r for r in table.rows if r["name"] == "基本工资")
+    assert (row["code"], row["level"], row["total"]) == ("30101", 2, D("5041518.30"))
+    aside = {label: name for name, label in table.x_fields}
+    assert row[aside["政府经济科目编码"]] == "50101" and row[aside["政府经济科目名称"]] == "工资奖金津补贴"
+
+
 def test_white_cell_backgrounds_are_no_rules():
     """open-budget-01 p14 (a spreadsheet export) paints a white, unstroked rectangle behind every
     cell, also inside merged rows: their edges are no printed line (y 327.3 runs through the
@@ -161,3 +172,17 @@ def test_three_group_summary_reads_every_line_once(name, total, function):
     assert lines[("expenditure", "当年支出小计")] == lines[("expenditure", "支出合计")] == D(total)
     assert ("expenditure", "结转下年资金") in lines and lines[("expenditure", "结转下年资金")] is None
     assert "三、单位预留机动经费" in {item for _, item in lines}
+
+
+def test_two_sided_table_goes_on_without_header():
+    """govbudgetchecker-06 财政拨款收入支出决算总表: page 12 holds the title, the header and 一…十三
+    of the expenditure side; page 13 goes on with no title and no header, its first line an
+    expenditure label alone (`十四、资源勘探工业信息等支出`). The table ended at page 12 before
+    (16 of 38 lines); now 9 income + 29 expenditure lines, 总计 2,961.68 on both sides."""
+    table = _doc("govbudgetchecker-06").tables["final_fiscal_summary"]
+    assert table.pages == [12, 13]
+    assert [sum(r["side"] == s for r in table.rows) for s in ("income", "expenditure")] == [9, 29]
+    lines = {(r["side"], r["item"]): r["total"] for r in table.rows}
+    assert lines[("income", "年初财政拨款结转和结余")] == lines[("expenditure", "年末财政拨款结转和结余")] == D("21.63")
+    assert lines[("income", "总计")] == lines[("expenditure", "总计")] == D("2961.68")
+    assert lines[("expenditure", "十九、住房保障支出")] == D("445.69")

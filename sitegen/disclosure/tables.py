@@ -294,8 +294,10 @@ def _same_header(columns: list[Column], previous: list[Column]) -> bool:
 
 def _starts_like_row(row: GridRow) -> bool:
     first = next((c for c in row.cells if c), "")
-    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`)
-    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
+    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`), a total,
+    # or a numbered label (`十四、资源勘探工业信息等支出`: a two-sided table going on with its expenditure side)
+    return (bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
+            or bool(vocabulary.ENUMERATED_LABEL.match(first)))
 
 
 def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
@@ -366,25 +368,37 @@ _LEAD_DIGIT = {"functional": "2", "economic": "3"}  # 支出功能分类 2xx; �
 
 
 def _one_classification(segments, resource: str) -> set[str]:
-    """Two code-and-name columns side by side (政府支出经济分类科目 `50101-工资奖金津补贴` next to
-    部门支出经济分类科目 `30101-基本工资`): the one whose codes are the contract's classification
-    (2xx functional, 3xx economic) is `name`; the other is kept as printed, an x_ text column.
-    Returns the printed labels of the columns set aside."""
+    """Two classifications printed side by side (政府支出经济分类科目 `50101-工资奖金津补贴` next to
+    部门支出经济分类科目 `30101-基本工资`, or 部门/政府经济科目编码 as two code columns): the one whose
+    codes are the contract's classification (2xx functional, 3xx economic) is `code`/`name`; the
+    other is kept as printed, an x_ text column. 类/款/项 printed in separate columns (3 + 2 + 2
+    digits) are one classification. Returns the printed labels of the columns set aside."""
     lead = _LEAD_DIGIT.get(getattr(BY_NAME.get(resource), "classification", None) or "")
     header = next((s for s in segments if s.header_found), None)
-    names = [k for k, c in enumerate(header.columns) if c.field == "name"] if header else []
-    if not lead or len(names) < 2:
+    if not lead or header is None:
         return set()
 
-    def share(k: int) -> int:
-        cells = [r.cells[k] for s in segments for r in s.rows if k < len(r.cells)]
-        return sum(1 for c in cells if (m := _GLUED.match(c.strip()) or _BRACKETED.match(c)) and m.group(1)[0] == lead)
+    def cells(k: int) -> list[str]:
+        return [r.cells[k].strip() for s in segments for r in s.rows if k < len(r.cells) and r.cells[k].strip()]
 
-    keep = max(names, key=share)
-    aside = {_label(header.columns[k]) for k in names if k != keep}
+    def code_of(cell: str) -> str:
+        m = _GLUED.match(cell) or _BRACKETED.match(cell)
+        return m.group(1) if m else re.sub(r"\s", "", cell) if cell.replace(" ", "").isdigit() else ""
+
+    def share(k: int) -> int:
+        return sum(1 for c in cells(k) if code_of(c)[:1] == lead)
+
+    aside: set[str] = set()
+    for field in ("name", "code"):
+        found = [k for k, c in enumerate(header.columns) if c.field == field]
+        whole = [k for k in found if cells(k) and all(len(code_of(c)) >= 3 for c in cells(k) if code_of(c))]
+        if len(found) < 2 or (field == "code" and len(whole) < len(found)):
+            continue
+        keep = max(found, key=share)
+        aside |= {_label(header.columns[k]) for k in found if k != keep}
     for seg in segments:
         for col in seg.columns:
-            if col.field == "name" and _label(col) in aside:
+            if col.field in ("name", "code") and _label(col) in aside:
                 col.field = None
     return aside
 
