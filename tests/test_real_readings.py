@@ -186,3 +186,16 @@ def test_two_sided_table_goes_on_without_header():
     assert lines[("income", "年初财政拨款结转和结余")] == lines[("expenditure", "年末财政拨款结转和结余")] == D("21.63")
     assert lines[("income", "总计")] == lines[("expenditure", "总计")] == D("2961.68")
     assert lines[("expenditure", "十九、住房保障支出")] == D("445.69")
+
+
+def test_continuation_page_of_label_only_lines_is_no_header():
+    """govbudgetchecker-06 收入支出决算总表 p7 goes on with `使用非财政拨款结余（含专用结余） | 结余分配`
+    (labels, no amounts), then 年初/年末结转和结余 49.14 | 55.34 and 总计 2,995.39 on both sides.
+    The label line was taken for a header naming four label columns: the amounts were lost and
+    the income 总计 read blank."""
+    table = _doc("govbudgetchecker-06").tables["final_income_expenditure_summary"]
+    assert table.pages == [6, 7]
+    p7 = [(r["side"], r["item"], r["amount"]) for r in table.rows if r["source_page"] == 7]
+    assert p7 == [("income", "使用非财政拨款结余（含专用结余）", None), ("income", "年初结转和结余", D("49.14")),
+                  ("income", "总计", D("2995.39")), ("expenditure", "结余分配", None),
+                  ("expenditure", "年末结转和结余", D("55.34")), ("expenditure", "总计", D("2995.39"))]

@@ -471,6 +471,12 @@ def read_segment(
         how += f"; the identities chose it over {len(candidates) - 1} other readings (scores {scores})"
     else:
         how, columns, found, rows, rows_from = candidates[0]
+    if previous and found and not any(c.field in anchor_fields - {"code"} for c in columns):
+        # a page going on with label-only lines (`使用非财政拨款结余 | 结余分配`): no header names an
+        # amount column there, so those lines are rows under the columns the table started with
+        body = sorted(cluster_lines(header) + body, key=lambda line: min(w.top for w in line))
+        columns, found, how = previous, False, ""
+        rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
     if not found and previous is None:
         return seg
     seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from

@@ -236,7 +236,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         )
         if pi != title.page and not seg.rows:
             break
-        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0]):
+        if pi != title.page and not seg.header_found and not _goes_on(seg.rows):
             break
         if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
             break  # another table's header (a table printed without a title we know)
@@ -294,10 +294,21 @@ def _same_header(columns: list[Column], previous: list[Column]) -> bool:
 
 def _starts_like_row(row: GridRow) -> bool:
     first = next((c for c in row.cells if c), "")
-    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`), a total,
-    # or a numbered label (`十四、资源勘探工业信息等支出`: a two-sided table going on with its expenditure side)
-    return (bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
-            or bool(vocabulary.ENUMERATED_LABEL.match(first)))
+    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`)
+    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
+
+
+def _goes_on(rows: list[GridRow]) -> bool:
+    """A page with no header continues the table when it starts like a row, or when its lines, in the
+    table's columns, hold amounts and start with a numbered label (`十四、资源勘探工业信息等支出`) or
+    end with a total (`总计`): a two-sided table going on with its last lines."""
+    if _starts_like_row(rows[0]):
+        return True
+    cells = [template.norm(c) for r in rows for c in r.cells if c.strip()]
+    if not any(parse_number_or_none(c) is not None for c in cells):
+        return False
+    first = next((c for c in rows[0].cells if c), "")
+    return bool(vocabulary.ENUMERATED_LABEL.match(first)) or any(template.TOTAL_LABEL.match(c) for c in cells)
 
 
 def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
