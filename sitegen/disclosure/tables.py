@@ -383,7 +383,7 @@ def _one_classification(segments, resource: str) -> set[str]:
     部门支出经济分类科目 `30101-基本工资`, or 部门/政府经济科目编码 as two code columns): the one whose
     codes are the contract's classification (2xx functional, 3xx economic) is `code`/`name`; the
     other is kept as printed, an x_ text column. 类/款/项 printed in separate columns (3 + 2 + 2
-    digits) are one classification. Returns the printed labels of the columns set aside."""
+    digits), and two lists side by side with the same codes, are one classification. Returns the printed labels of the columns set aside."""
     lead = _LEAD_DIGIT.get(getattr(BY_NAME.get(resource), "classification", None) or "")
     header = next((s for s in segments if s.header_found), None)
     if not lead or header is None:
@@ -399,19 +399,23 @@ def _one_classification(segments, resource: str) -> set[str]:
     def share(k: int) -> int:
         return sum(1 for c in cells(k) if code_of(c)[:1] == lead)
 
-    aside: set[str] = set()
-    for field in ("name", "code"):
+    aside: set[int] = set()
+    for field in ("code", "name"):
         found = [k for k, c in enumerate(header.columns) if c.field == field]
         whole = [k for k in found if cells(k) and all(len(code_of(c)) >= 3 for c in cells(k) if code_of(c))]
         if len(found) < 2 or (field == "code" and len(whole) < len(found)):
             continue
-        keep = max(found, key=share)
-        aside |= {_label(header.columns[k]) for k in found if k != keep}
+        keep = max(found, key=share)  # two lists side by side (人员经费 | 公用经费) share one classification
+        aside |= {k for k in found if k != keep and share(k) * 2 < sum(1 for c in cells(k) if code_of(c))}
+        # the name printed right of a code set aside belongs to that classification
+        aside |= {k + 1 for k in found if field == "code" and k in aside and k + 1 < len(header.columns)
+                  and header.columns[k + 1].field == "name"}
+    labels = {_label(header.columns[k]) for k in aside}
     for seg in segments:
         for col in seg.columns:
-            if col.field in ("name", "code") and _label(col) in aside:
+            if col.field in ("name", "code") and _label(col) in labels:
                 col.field = None
-    return aside
+    return labels
 
 
 _CODE_CELL = re.compile(r"^\d{2,7}$")
