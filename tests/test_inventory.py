@@ -117,132 +117,54 @@ def table_checks(name: str, index: int) -> dict[str, object]:
     return out
 
 
-# tables that do not pass yet, measured on 2026-11-25, each with the reason seen on the page
+# tables that do not pass yet, measured on 2026-11-25 (e14), each reason checked on the rendered page
 XFAIL: dict[tuple[str, str], str] = {
-    ('govbudgetchecker-06', '收入支出决算总表'):
-        'reading: 40 of 42 printed lines; 年初/年末结转和结余 lines and the 总计 amount not read (final side-by-side layout)',
-    ('govbudgetchecker-06', '财政拨款收入支出决算总表'):
-        'reading: 16 of 38 printed lines (a final 财政拨款 total table with several amount columns per side)',
     ('govbudgetchecker-06', '一般公共预算财政拨款基本支出决算表'):
-        "final side-by-side 人员经费 | 公用经费 lists (issue 15's reader): the total and sample values differ in shape",
+        "contract shape, read right: 人员经费 | 公用经费 printed as two lists side by side (pp.16–17); each amount is published as the row's `total` and its list's column (personnel / public), so a row holds [2082.85, 2082.85] where the inventory lists 2082.85 once, and the closing line 人员经费合计 2,152.26 | 公用经费合计 184.65 becomes two rows where the inventory's total row holds both",
     ('govbudgetchecker-06', '财政拨款“三公”经费支出决算表'):
         '三公 table shape (sideways items, 预算数/决算数): issue 15',
     ('renwu-14', '表6 一般公共预算财政拨款基本支出决算表'):
-        "final side-by-side 人员经费 | 公用经费 lists (issue 15's reader): 81 of 82 rows, total row shape differs",
+        "contract shape, read right: 人员经费 | 公用经费 printed as two lists side by side (pp.17–20); each amount is published as the row's `total` and its list's column (personnel / public), so a row holds [301.79, 301.79] where the inventory lists 301.79 once, and the closing line 人员经费合计 649.20 | 公用经费合计 97.19 becomes two rows where the inventory's total row holds both",
     ('renwu-14', '表7 一般公共预算财政拨款“三公”经费支出决算表'):
         '三公 table shape (sideways items, 预算数/决算数): issue 15',
-    ('govbudgetchecker-01', '2024年部门收入预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('govbudgetchecker-01', '部门“三公”经费和机关运行经费预算表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('govbudgetchecker-02', '2025年部门收入预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('govbudgetchecker-02', '2025年部门“三公”经费和机关运行经费预算表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('open-budget-01', '公开01表 收支预算总表'):
-        'reading: 37 lines read where 35 are printed; 三、单位预留机动经费 not found (two-sided lines split)',
     ('open-budget-01', '公开02表 收入预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('open-budget-01', '公开03表 支出预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
+        'meaning: p15 prints the income sources as rows (项目名称 | 项目名称 | 金额: 收入总计, 小计, 公共财政拨款（补助）资金 → 一般公共预算资金 …) where income_summary has them as columns; published as an extra table (header mapping, issue 15)',
     ('open-budget-01', '公开09表 “三公”经费、会议费、培训费支出预算表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('open-budget-05', '收支预算总表'):
-        'reading: 34 lines read where 35 are printed; total row values differ',
     ('open-budget-05', '收入预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('open-budget-05', '支出预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
+        'meaning: prints the income sources as rows (项目名称 | 金额), like open-budget-01 p15, where income_summary has them as columns; published as an extra table (header mapping, issue 15)',
     ('open-budget-05', '“三公”经费、会议费、培训费支出预算表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('renwu-01', '2026年部门收入总体情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-01', '2026年财政拨款收支总体情况表'):
-        'reading: 28 of 31 printed lines; lines printed without amounts (二、上年结转, 22、其他支出) are lost',
     ('renwu-01', '2026年一般公共预算“三公”经费支出情况表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('renwu-04', '表二 2026年部门收入总体情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-04', '表五 2026年一般公共预算支出情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('renwu-04', '表八 2026年财政拨款“三公”经费支出情况表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('renwu-06', '表2 收入总体情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-06', '表3 本年支出总体情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-06', '表4 财政拨款收支总体情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-06', '表6 一般公共预算基本支出情况表（按经济分类科目）'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-06', '表7 一般公共预算项目支出情况表（按经济分类科目）'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-06', '表9 政府性基金预算支出情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-06', '表10 国有资本经营预算支出情况表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-07', '表2 收入总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-07', '表3 支出总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-07', '表6 财政拨款收支总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-07', '表7 一般公共预算支出表（按功能分类）'):
-        'the total row is labelled by the unit name in a 预算单位 column the contract has no field for',
     ('renwu-07', '表9 财政拨款“三公”经费支出表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('renwu-07', '表10 政府性基金预算支出表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-07', '表11 国有资本经营预算支出表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-08', '表2 2026年市级部门收入预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-08', '表3 2026年市级部门支出预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-08', '表5 2026年市级部门一般公共预算支出预算表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('renwu-08', '表7 2026年市级部门一般公共预算“三公”经费预算表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
     ('renwu-13', '表1 2021年部门综合预算收支总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-13', '表2 2021年部综合预算收入总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-13', '表3 2021年部门综合预算支出总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
+        "reading: three expenditure lists side by side (支出功能分科目 | 部门预算支出经济科目 | 政府预算支出经济分类科目, each with 预算数, pp.16–18); the function list is the expenditure side, the other two lists' amounts ride on its lines as x_ columns and their labels are dropped, so 支出总计 holds 258596001.79 three times",
     ('renwu-13', '表4 2021年部门综合预算财政拨款收支总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-13', '表5 2021年部门综合预算一般公共预算支出明细表（按支出功能分类科目-不含上年结转）'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-13', '表8 2021年部门综合预算一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）'):
-        'meaning: 表7 (按支出功能分类科目) is read as general_basic_expenditure, 表8 becomes an extra table (issue 15)',
+        "reading: the same three expenditure lists side by side as 表1 (pp.21–23): the 部门/政府经济 lists' "
+        "amounts ride on the function lines as x_ columns, their labels dropped; 支出总计 and every sampled line "
+        "hold three amounts (1、一般公共服务支出 48615794.92 with 23174401.79 and 20790689.48 of the other lists)",
     ('renwu-13', '表9 2021年部门综合预算政府性基金收支表（不含上年结转）'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-13', '表10 2021年部门综合预算专项业务经费支出表(不含上年结转)'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
+        'meaning: printed as a two-sided 收支表 (收入 | 支出功能分类 | 部门经济 | 政府经济, pp.32–33, every amount 0.00); published as extra_fund_income_expenditure, not fund_budget_expenditure',
     ('renwu-13', '表11 2021年部门综合预算财政拨款上年结转资金支出表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
+        'meaning: p38 (header only: 预算单位代码/名称, 预算项目名称, 金额, 功能分类科目代码/名称) is published empty as extra_carryover_expenditure_3, not as prior_year_carryover (title mapping, issue 15)',
     ('renwu-13', '表13 2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）'):
         '三公 table shape (sideways items, two years side by side): issue 15',
     ('renwu-18', '预算02表 收入总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-18', '预算03表 支出总表'):
-        'rows repeat one function code per economic item (two economic-code columns the contract has no field for); samples matched by code find the first such row',
-    ('renwu-18', '预算05表 一般公共预算支出表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-18', '预算06表 一般公共预算基本支出表'):
-        'meaning: codes printed `30101-基本工资` under 部门支出经济分类科目, a header not mapped to code/name (issue 15)',
+        "reading: p2's header cell 合计 is vertically centred on a line of its own at the left, so it is taken for a blank total row and the header's second row (小计, 一般公共预算资金 …) is read as data; no contract column is found and the table is published as an extra table",
     ('renwu-18', '预算09表 财政拨款“三公”经费支出表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('renwu-20', '2026年预算单位财务收支预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-20', '2026年预算单位收入预算总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('renwu-20', '2026年单位“三公”经费和机关运行经费预算表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('renwu-22', '部门公开表2 部门收入总表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-22', '部门公开表5 一般公共预算支出表'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('renwu-22', '部门公开表9 财政拨款预算“三公”经费支出表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
 }
