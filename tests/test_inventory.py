@@ -159,8 +159,6 @@ XFAIL: dict[tuple[str, str], str] = {
         'meaning: p38 (header only: 预算单位代码/名称, 预算项目名称, 金额, 功能分类科目代码/名称) is published empty as extra_carryover_expenditure_3, not as prior_year_carryover (title mapping, issue 15)',
     ('renwu-13', '表13 2021年部门综合预算一般公共预算拨款“三公”经费及会议费、培训费支出预算表（不含上年结转）'):
         '三公 table shape (sideways items, two years side by side): issue 15',
-    ('renwu-18', '预算02表 收入总表'):
-        "reading: p2's header cell 合计 is vertically centred on a line of its own at the left, so it is taken for a blank total row and the header's second row (小计, 一般公共预算资金 …) is read as data; no contract column is found and the table is published as an extra table",
     ('renwu-18', '预算09表 财政拨款“三公”经费支出表'):
         '三公 table shape (sideways items, two years side by side): issue 15',
     ('renwu-20', '2026年单位“三公”经费和机关运行经费预算表'):

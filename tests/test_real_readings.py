@@ -199,3 +199,15 @@ def test_continuation_page_of_label_only_lines_is_no_header():
     assert p7 == [("income", "使用非财政拨款结余（含专用结余）", None), ("income", "年初结转和结余", D("49.14")),
                   ("income", "总计", D("2995.39")), ("expenditure", "结余分配", None),
                   ("expenditure", "年末结转和结余", D("55.34")), ("expenditure", "总计", D("2995.39"))]
+
+
+def test_header_cell_total_centred_on_its_own_line_is_header():
+    """renwu-18 p2 预算02表 收入总表: the header cell 合计 spans both header rows, so it prints on a
+    line of its own at the left, above 小计 | 一般公共预算资金 …; with amounts printed below it is a
+    header cell (before, it started the body and the header's second row became a data row, the
+    table an extra one). A 合计 alone with nothing below is an empty table's blank total (p7)."""
+    d = _doc("renwu-18")
+    table = d.tables["income_summary"]
+    assert table.reading.header[0] == "合计 → total"
+    assert [(r["total"], r["general_budget"]) for r in table.rows] == [(D("32852.053832"), D("32365.090089"))]
+    assert d.tables["fund_budget_expenditure"].reading.empty.startswith("printed empty: only 合计")

@@ -393,7 +393,8 @@ def read_segment(
         x0 = min(w.x0 for line in lines for w in line)
         x1 = max(w.x1 for line in lines for w in line)
         label_end = x0 + SETTINGS.total_zone * (x1 - x0)
-    for line in lines:
+    below = _amounts_below(lines)
+    for i, line in enumerate(lines):
         text = line_text(line)
         if state == "body" and _NEXT_TABLE_NO.match(text):
             break  # the next table's number label ("公开10表", "表 3") ends this one
@@ -410,7 +411,9 @@ def read_segment(
                 continue
             if is_index_row(line):
                 continue
-            if is_body_line(line, total_label, label_end, lone_total):
+            # a 合计 alone with amounts printed below it is a header cell (centred over header rows);
+            # with none below, the blank total row of an empty table
+            if is_body_line(line, total_label, label_end, lone_total and not below[i]):
                 state = "body"
             else:
                 header.extend(line)
@@ -482,6 +485,17 @@ def read_segment(
     seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
     seg.columns_from = how if found else ""
     return seg
+
+
+def _amounts_below(lines: list[list[Word]]) -> list[bool]:
+    """Per line: does a later line, above any note, print an amount?"""
+    end = next((i for i, line in enumerate(lines) if _NOTE.match(line_text(line))), len(lines))
+    out, seen = [False] * len(lines), False
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = seen
+        seen = seen or (i < end and any(is_number(w.text) and not _is_year(lines[i], k)
+                                        for k, w in enumerate(lines[i])))
+    return out
 
 
 def _cells_of(rows: list[GridRow]) -> list[list[str]]:
