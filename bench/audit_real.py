@@ -79,6 +79,7 @@ def main() -> None:
     args = ap.parse_args()
     pdfs = sorted((p for d in REAL for p in d.glob("*.pdf")), key=lambda p: p.stem)
     report: dict[str, object] = {}
+    what = "findings" if args.warnings else "errors"
     for pdf in pdfs:
         if args.names and pdf.stem not in args.names:
             continue
@@ -90,15 +91,15 @@ def main() -> None:
             continue
         report[pdf.stem] = found
         counts = Counter(f["check"] for f in found)
-        print(f"{pdf.stem:22} {len(found):3} errors  {dict(counts)}")
+        print(f"{pdf.stem:22} {len(found):3} {what}  {dict(counts)}")
         for f in found:
             where = f"p{f['source_page']}" if f["source_page"] else "p?"
-            print(f"    {where:5} {f['check']:12} {f['table'][:28]:30} {(f['row_code'] or f['row_name'])[:18]:20} "
+            print(f"    {where:5} {f['severity'][:4]:4} {f['check']:12} {f['table'][:28]:30} {(f['row_code'] or f['row_name'])[:18]:20} "
                   f"{f['column'][:14]:16} {f['found']} vs {f['expected']}  [{f['verdict']}]")
         if args.png:
             _render(pdf, {f["source_page"] for f in found if f["verdict"] != "printed (inventory)"}, args.png)
     total = sum(len(v) for v in report.values() if isinstance(v, list))
-    print(f"TOTAL {total} audit errors over {len(report)} real PDFs")
+    print(f"TOTAL {total} audit {what} over {len(report)} real PDFs")
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     (ROOT / "bench" / "out" / "audit_real.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
 

@@ -144,6 +144,13 @@ def test_two_classification_code_columns_keep_the_contracts_codes():
     assert (row["code"], row["level"], row["total"]) == ("30101", 2, D("5041518.30"))
     aside = {label: name for name, label in table.x_fields}
     assert row[aside["政府经济科目编码"]] == "50101" and row[aside["政府经济科目名称"]] == "工资奖金津补贴"
+    # the 政府 codes are text: the audit adds no codes up (it did: 301's children "summed" to 400814)
+    d = copy.deepcopy(_doc("renwu-13"))
+    assert not [f for f in audit_disclosure(d)[0] if f.resource == "general_basic_expenditure"]
+    next(r for r in d.tables["general_basic_expenditure"].rows if r["code"] == "301")["total"] += 1000
+    found = [(f.check, f.row_code, f.column) for f in audit_disclosure(d)[0] if f.resource == "general_basic_expenditure"]
+    # 301 ≠ its items, ≠ 人员经费 + 公用经费, and 合计 ≠ its classes: three findings, none on a text column
+    assert sorted(found) == [("hierarchy", "", "total"), ("hierarchy", "301", "total"), ("row_sum", "301", "total")]
 
 
 def test_white_cell_backgrounds_are_no_rules():

@@ -42,7 +42,11 @@ def audit_files(descriptor: dict, read: Callable[[str], bytes | None],
         if data is None:
             continue
         name = res["name"]
-        tables[name] = _printed(list(csv.DictReader(io.StringIO(data.decode("utf-8")))), res.get("unprinted_fields"))
+        fields = res.get("schema", {}).get("fields", [])
+        # printed text columns the contract lacks (a second classification's codes, 项目简介) hold no amounts
+        text = [f["name"] for f in fields if f["name"].startswith("x_") and f.get("type") == "string"]
+        skipped = [*(res.get("unprinted_fields") or []), *text]
+        tables[name] = _printed(list(csv.DictReader(io.StringIO(data.decode("utf-8")))), skipped)
         titles[name] = _label(res.get("table_number", ""), res.get("title", ""))
         units[name] = res.get("unit", "万元")
         columns[name] = {f["name"]: f.get("title", f["name"]) for f in res.get("schema", {}).get("fields", [])}
