@@ -36,23 +36,21 @@ def _printed(rows: list[dict], unprinted) -> list[dict]:
 def audit_files(descriptor: dict, read: Callable[[str], bytes | None],
                 text: list[Finding], text_checks: int) -> tuple[list[Finding], int]:
     """Audit a package's CSVs (`read(path)` gives a resource's bytes) plus its text findings."""
-    tables, titles, units, notes, columns = {}, {}, {}, {}, {}
+    tables, titles, units, notes, columns, text_columns = {}, {}, {}, {}, {}, {}
     for res in descriptor.get("resources", []):
         data = read(str(res.get("path", ""))) if res.get("format") == "csv" else None
         if data is None:
             continue
         name = res["name"]
-        fields = res.get("schema", {}).get("fields", [])
-        # printed text columns the contract lacks (a second classification's codes, 项目简介) hold no amounts
-        text = [f["name"] for f in fields if f["name"].startswith("x_") and f.get("type") == "string"]
-        skipped = [*(res.get("unprinted_fields") or []), *text]
-        tables[name] = _printed(list(csv.DictReader(io.StringIO(data.decode("utf-8")))), skipped)
+        tables[name] = _printed(list(csv.DictReader(io.StringIO(data.decode("utf-8")))), res.get("unprinted_fields"))
         titles[name] = _label(res.get("table_number", ""), res.get("title", ""))
         units[name] = res.get("unit", "万元")
-        columns[name] = {f["name"]: f.get("title", f["name"]) for f in res.get("schema", {}).get("fields", [])}
+        fields = res.get("schema", {}).get("fields", [])
+        columns[name] = {f["name"]: f.get("title", f["name"]) for f in fields}
+        text_columns[name] = {f["name"] for f in fields if f["name"].startswith("x_") and f.get("type") == "string"}
         if "空表" in res.get("description", ""):
             notes[name] = res["description"]
-    findings, checks = audit_tables(tables, titles, units, descriptor.get("unit"), notes, columns)
+    findings, checks = audit_tables(tables, titles, units, descriptor.get("unit"), notes, columns, text_columns)
     return findings + list(text), checks + text_checks
 
 

@@ -32,6 +32,7 @@ class Context:
     unit: dict | None = None  # the package's unit object (facts, project descriptions)
     notes: dict[str, str] | None = None  # resource → the 备注 printed under the table
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # resource → field → printed header
+    text: dict[str, set[str]] = field(default_factory=dict)  # resource → printed text columns (x_ strings)
     evaluations: list[Evaluation] = field(default_factory=list)
     _rows: dict[int, tuple[str, int]] = field(default_factory=dict)
 
@@ -129,8 +130,8 @@ def check_row_sums(ctx: Context) -> Iterator[Finding]:
     for resource, rules in ROW_SUMS.items():
         rows = ctx.rows(resource)
         # a table that does not print the part columns at all (e.g. one 金额 column) has no row identity
-        titles = ctx.columns.get(resource, {})
-        rules = [(t, _printed_parts(rows, t, parts, ctx.tol(resource), titles)) for t, parts in _unfold(rules, rows)
+        titles, text = ctx.columns.get(resource, {}), ctx.text.get(resource, set())
+        rules = [(t, _printed_parts(rows, t, parts, ctx.tol(resource), titles, text)) for t, parts in _unfold(rules, rows)
                  if any(num(r.get(p)) is not None for r in rows for p in parts) and any(t in r for r in rows)]
         for row in rows:
             for total, parts in rules:
@@ -161,14 +162,14 @@ _NOT_A_PART = re.compile(r"其中|小计|合计")
 
 
 def _printed_parts(rows: list[dict], total: str, parts: tuple[str, ...], tol: Decimal,
-                   titles: dict[str, str]) -> tuple[str, ...]:
+                   titles: dict[str, str], text: set[str]) -> tuple[str, ...]:
     """A table mapped by meaning may print part columns the contract lacks (`x_` fields, e.g.
     单位预留机动经费 beside 基本支出 and 项目支出, or 人员支出 and 日常公用支出 under 基本支出
     with no 小计): they join the parts when more rows add up with them than without (within the
     rounding tolerance; one misprinted row is the audit's finding, not a reason to drop them).
     A `其中` column is a part of the column before it and a `小计` column sums others: neither is a part."""
     extra = tuple(dict.fromkeys(k for r in rows for k in r
-                                if k.startswith("x_") and not _NOT_A_PART.search(titles.get(k, ""))))
+                                if k.startswith("x_") and k not in text and not _NOT_A_PART.search(titles.get(k, ""))))
     if not extra:
         return parts
 
@@ -218,7 +219,7 @@ def check_hierarchy(ctx: Context) -> Iterator[Finding]:
     extras = [name for name, rows in ctx.tables.items() if name.startswith("extra_") and rows and "level" in rows[0]]
     for resource in (*HIERARCHY, *extras):
         rows = ctx.rows(resource)
-        columns = _value_columns(rows)
+        columns = [c for c in _value_columns(rows) if c not in ctx.text.get(resource, set())]
         levels = [int(num(r.get("level")) or 0) for r in rows]
         children = _children(rows, levels)
         for i, row in enumerate(rows):
@@ -511,9 +512,11 @@ CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
 
 def audit_tables(tables: Tables, titles: dict[str, str], units: dict[str, str],
                  unit: dict | None = None, notes: dict[str, str] | None = None,
-                 columns: dict[str, dict[str, str]] | None = None) -> tuple[list[Finding], int]:
-    """Run every table check; return the findings (suspect cells marked) and the identities evaluated."""
-    ctx = Context(tables, titles, units, [0], unit, notes, columns or {})
+                 columns: dict[str, dict[str, str]] | None = None,
+                 text: dict[str, set[str]] | None = None) -> tuple[list[Finding], int]:
+    """Run every table check; return the findings (suspect cells marked) and the identities evaluated.
+    `text`: per resource, the printed columns that hold text (a second classification's codes), never summed."""
+    ctx = Context(tables, titles, units, [0], unit, notes, columns or {}, text or {})
     findings = [f for check in CHECKS for f in check(ctx)]
     mark_suspects(ctx.evaluations, ctx.tables, ctx.titles, ctx.title, ctx.tol, ctx.units)
     return findings, ctx.counter[0]
