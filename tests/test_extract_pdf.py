@@ -36,7 +36,7 @@ def _white_background(edge: dict) -> bool:
     color = edge.get("non_stroking_color")
     color = tuple(color) if isinstance(color, (list, tuple)) else (color,)
     white = tuple(float(c) for c in color if isinstance(c, (int, float))) in ((1,), (1, 1, 1), (0, 0, 0, 0))
-    return not edge.get("stroke") and bool(edge.get("fill")) and white
+    return edge.get("object_type") == "rect_edge" and not edge.get("stroke") and bool(edge.get("fill")) and white
 
 
 def assert_same_as_pdfplumber(path) -> int:

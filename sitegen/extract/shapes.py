@@ -66,9 +66,9 @@ _WHITE = ((1,), (1, 1, 1), (0, 0, 0, 0))  # grey, RGB, CMYK
 
 
 def invisible(obj: LTCurve) -> bool:
-    """A white cell background (filled white, no stroke; spreadsheet exports paint one behind every
-    cell, also inside merged rows): its edges are no printed line."""
-    if obj.stroke or not obj.fill:
+    """A white cell background (a rectangle filled white, no stroke; spreadsheet exports paint one
+    behind every cell, also inside merged rows): its edges are no printed line."""
+    if not isinstance(obj, LTRect) or obj.stroke or not obj.fill:
         return False
     color = obj.non_stroking_color
     color = tuple(color) if isinstance(color, (list, tuple)) else (color,)
