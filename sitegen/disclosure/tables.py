@@ -17,6 +17,7 @@ from .model import Reading, Row, Table, Warning_
 from .numbers import parse_amount
 from .settings import SETTINGS
 from .sideways import index_row, read_sideways
+from .source_list import read_source_list
 
 _TABLE_NO_LINE = vocabulary.TABLE_NUMBER
 _HEADING = vocabulary.PART_HEADING
@@ -135,14 +136,15 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
         if last is not None and _stem(template._TITLE_PREFIX.sub("", title.text)) == _stem(last.title):
             title.carry = _last_codes(last)
         segments = _read_segments(doc, title, nxt)
-        if segments and not segments[0].header_found and not title.resource.startswith("extra_"):
+        listed = _source_list(doc, title, nxt, warnings) if title.resource == "income_summary" else None
+        if listed is None and segments and not segments[0].header_found and not title.resource.startswith("extra_"):
             # the header names no column the contract knows: keep the table as printed
             title = Title(title.page, title.top, title.bottom, template.extra_name(title.text), title.text, title.number,
                           title.carry)
             warnings.append(Warning_("header has no contract column; published as an extra table",
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
-        table = _to_table(title, segments, warnings)
+        table = listed or _to_table(title, segments, warnings)
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _continues(last, table):
             # the title repeated on the next page ("…表（续）"): the same table goes on
@@ -164,6 +166,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                                      doc.pages[title.page].number, title.text))
         tables[table.resource] = table
     return tables, warnings
+
+
+def _source_list(doc: Document, title: Title, nxt: Title | None, warnings: list[Warning_]) -> Table | None:
+    """An income table printed as a list of sources (项目名称 | 金额), read as one row; else None."""
+    page = doc.pages[title.page]
+    bottom = nxt.top - 0.5 if nxt and nxt.page == title.page else page.height + 1
+    table = Table(resource=title.resource, title=template._TITLE_PREFIX.sub("", title.text), table_number=title.number)
+    return read_source_list(page, title.bottom + 0.5, bottom, table, parse_number_or_none, warnings)
 
 
 def _last_codes(table: Table) -> tuple[str, str]:
