@@ -21,7 +21,6 @@ SKIP = ("extra", "performance_targets")  # no contract resource / read by the pe
 READING = {
     "renwu-13": "the contents page (p15) glues 表N to the year ('表52021年…') and takes the titles first; "
                 "表9 政府性基金收支表 is an income-and-expenditure table",
-    "renwu-18": "预算02表 收入总表 (p2): the shaded two-level header is not found by the grid reader",
 }
 
 

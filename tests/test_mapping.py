@@ -58,8 +58,7 @@ def test_changsha_income_table(real_parsed):
 
 @pytest.mark.parametrize("name", [
     "govbudgetchecker-01", "govbudgetchecker-02", "renwu-01", "renwu-04", "renwu-22",
-    pytest.param("renwu-18", marks=pytest.mark.xfail(
-        reason="预算02表 page 2: the shaded two-level header is not found by the grid reader (reading stage)", strict=True)),
+    "renwu-18",  # 预算02表's shaded two-level header (合计 centred in it) is found since #15
     "renwu-20",  # its contents page (p2) is recognised since #14
 ])
 def test_income_and_general_budget_tables_are_never_extra(real_parsed, name):

@@ -125,6 +125,16 @@ def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float, lo
     return False
 
 
+def _header_cell_line(lines: list[list[Word]], li: int, total_label: re.Pattern) -> bool:
+    """A lone total label (合计) that the next line of header text overlaps vertically: a header
+    cell centred in a two-level header (Beijing's shaded 收入总表), not a blank total row."""
+    line = lines[li]
+    if len(line) != 1 or not total_label.match(line[0].text) or li + 1 >= len(lines):
+        return False
+    nxt = lines[li + 1]
+    return not any(is_number(w.text) for w in nxt) and min(w.top for w in nxt) < line[0].bottom
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
 
@@ -422,7 +432,7 @@ def read_segment(
         x0 = min(w.x0 for line in lines for w in line)
         x1 = max(w.x1 for line in lines for w in line)
         left_zone = x0 + SETTINGS.label_zone * (x1 - x0)
-    for line in lines:
+    for li, line in enumerate(lines):
         text = line_text(line)
         if state == "body" and _NEXT_TABLE_NO.match(text):
             break  # the next table's number label ("公开10表", "表 3") ends this one
@@ -439,7 +449,7 @@ def read_segment(
                 continue
             if is_index_row(line):
                 continue
-            if is_body_line(line, total_label, left_zone, lone_total):
+            if is_body_line(line, total_label, left_zone, lone_total) and not _header_cell_line(lines, li, total_label):
                 state = "body"
             else:
                 header.extend(line)

@@ -250,7 +250,8 @@ LAYOUTS: dict[str, Layout] = {
             ("state_capital_budget", _source("国有资本")),
             ("special_account", lambda own, ctx: ("专户" in own or (own in _SUB and "专户" in ctx))
              and not _carry(own, ctx)),
-            ("unit_funds", lambda own, ctx: own == "单位资金" or (own in _SUB and "单位资金" in ctx)),
+            ("unit_funds", lambda own, ctx: (own == "单位资金" or (own in _SUB and "单位资金" in ctx))
+             and not _carry(own, ctx)),  # 上年结转结余 / 单位资金 is a carry-over, not this year's
             ("nonfiscal_carryover", _any("非财政")),
             ("fiscal_carryover", _any("结转")),
         ),

@@ -1,0 +1,35 @@
+"""Header cells in real shapes, checked on the real pages (values read from the rendered pages).
+
+- renwu-18 预算02表 收入总表 (p2): 合计 is a header cell centred in a shaded two-level header
+  (本年收入 | 上年结转结余), not a blank total row; 上年结转结余 / 单位资金 is a carry-over, not
+  this year's 单位资金.
+- renwu-13 表13 (p41): 单位名称 sits on the line of a wrapped parent cell (公务用车购置及 / 运行费):
+  that line is header, and the wrapped cell is one label.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def test_a_centred_total_cell_is_header_not_a_blank_row(real_parsed):
+    table = real_parsed("renwu-18").tables["income_summary"]
+    assert table.pages == [2] and len(table.rows) == 1
+    titles = dict(table.x_fields)
+    row = {titles.get(k, k): v for k, v in table.rows[0].items()}
+    assert row["total"] == Decimal("32852.053832")
+    assert row["general_budget"] == Decimal("32365.090089")
+    assert row["本年收入小计"] == Decimal("32380.090089")
+    assert row["本年收入其他收入"] == Decimal("15.000000")
+    assert row["上年结转结余小计"] == Decimal("471.963743")
+    assert row["上年结转结余单位资金"] == Decimal("35.117193")
+    assert row.get("unit_funds") is None and "unit_funds" in table.unprinted
+
+
+def test_a_wrapped_parent_cell_is_one_item_label(real_parsed):
+    table = real_parsed("renwu-13").tables["three_public_expenses"]
+    items = [r["item"] for r in table.rows]
+    assert items == ["合计", '一般公共预算拨款安排的"三公"经费预算（小计）', "因公出国(境)费用", "公务接待费",
+                     "公务用车购置及运行费（小计）", "公务用车购置费", "公务用车运行费", "会议费", "培训费"]
+    cars = table.rows[4]
+    assert cars["x_2020_nian"] == Decimal("80000.00") and cars["total"] == Decimal("0.00")
