@@ -115,3 +115,18 @@ def test_final_page_and_budget_against_outturn(real_parsed, tmp_path):
     assert "预算与决算对比" not in budget_html
     compare = (tmp_path / "site" / "compare.html").read_text("utf-8")
     assert 'href="putuo-caizheng/2024-final/index.html#outturn"' in compare  # the comparison view links it
+
+
+def test_side_by_side_lists_over_pages_keep_each_list_together(real_parsed):
+    """renwu-14 表6 (pp.17–20, read from the rendered pages): the 人员经费 list (301, 303 and their
+    items, 人员经费合计 649.20) comes first, then the 公用经费 list (302 … 399, 公用经费合计 97.19),
+    although each page prints a part of both lists."""
+    rows = real_parsed("renwu-14").tables["final_general_basic_expenditure"].rows
+    labels = [r["code"] or r["name"] for r in rows]
+    split = labels.index("人员经费合计") + 1
+    assert len(rows) == 81 and labels[-1] == "公用经费合计"
+    assert {c[:3] for c in labels[:split - 1]} == {"301", "303"}
+    assert {c[:3] for c in labels[split:-1]} == {"302", "307", "310", "399"}
+    assert all(r.get("personnel") == r["total"] and "public" not in r for r in rows[:split])
+    assert all(r.get("public") == r["total"] and "personnel" not in r for r in rows[split:])
+    assert (rows[split - 1]["total"], rows[-1]["total"]) == (Decimal("649.20"), Decimal("97.19"))

@@ -207,6 +207,10 @@ def _append(earlier: Table, table: Table) -> None:
             for line, row in enumerate((r for r in rows if r["side"] == side), start=1):
                 row["line"] = line
         earlier.rows = rows
+    if earlier.resource == "final_general_basic_expenditure" and all(
+            ("personnel" in r) != ("public" in r) for r in earlier.rows):
+        # side-by-side 人员经费 | 公用经费 lists over several pages: the left list first, as on one page
+        earlier.rows = [r for r in earlier.rows if "personnel" in r] + [r for r in earlier.rows if "public" in r]
 
 
 def _without_pages(rows: list[Row], earlier: Table) -> list[Row]:
