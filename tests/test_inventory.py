@@ -277,11 +277,7 @@ XFAIL: dict[tuple[str, str], str] = {
         'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('renwu-13', '表8 2021年部门综合预算一般公共预算基本支出明细表（按支出经济分类科目-不含上年结转）'):
         'meaning: 表7 (按支出功能分类科目) is read as general_basic_expenditure, 表8 becomes an extra table (issue 15)',
-    ('renwu-13', '表9 2021年部门综合预算政府性基金收支表（不含上年结转）'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('renwu-13', '表10 2021年部门综合预算专项业务经费支出表(不含上年结转)'):
-        'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
-    ('renwu-13', '表11 2021年部门综合预算财政拨款上年结转资金支出表'):
         'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('renwu-18', '预算03表 支出总表'):
         'rows repeat one function code per economic item (two economic-code columns the contract has no field for); samples matched by code find the first such row',

@@ -432,6 +432,8 @@ def x_name(label: str, taken: dict[str, str]) -> str:
 
 # common tables the contract has no resource for, by key words of their title (first match wins)
 COMMON_EXTRAS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("一般公共预算", "经济分类"), "general_budget_by_economic_class"),
+    (("一般公共预算", "基本支出", "功能分类"), "general_basic_by_function"),
     (("政府采购",), "procurement"),
     (("政府购买服务",), "purchased_services"),
     (("机关运行经费",), "operating_costs"),
@@ -451,6 +453,7 @@ def extra_name(title: str) -> str:
     """extra_<ascii-slug> for a table the contract has no resource for: a short English name from
     `COMMON_EXTRAS`, else the pinyin of the title."""
     text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
+    text = re.sub(r"[-—]?不含上年结转", "", text)  # Xi'an's qualifier: says what the table leaves out
     for words, name in COMMON_EXTRAS:
         if all(w in text for w in words) and title_resource(title) is None:
             return "extra_" + name
