@@ -207,8 +207,6 @@ def table_checks(name: str, index: int) -> dict[str, object]:
 XFAIL: dict[tuple[str, str], str] = {
     ('govbudgetchecker-06', '收入支出决算总表'):
         'reading: 40 of 42 printed lines; 年初/年末结转和结余 lines and the 总计 amount not read (final side-by-side layout)',
-    ('govbudgetchecker-06', '财政拨款收入支出决算总表'):
-        'reading: 16 of 38 printed lines (a final 财政拨款 total table with several amount columns per side)',
     ('govbudgetchecker-01', '2024年部门收入预算总表'):
         'meaning: not mapped to this resource today (title or header words → contract, issue 15)',
     ('govbudgetchecker-02', '2025年部门收入预算总表'):

@@ -250,7 +250,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         )
         if pi != title.page and not seg.rows:
             break
-        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0]):
+        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0], layout.kind == "two_sided"):
             break
         if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
             break  # another table's header (a table printed without a title we know)
@@ -306,10 +306,12 @@ def _same_header(columns: list[Column], previous: list[Column]) -> bool:
     return {c.field for c in columns if c.field} <= {c.field for c in previous if c.field} | {"code", "name", "item"}
 
 
-def _starts_like_row(row: GridRow) -> bool:
+def _starts_like_row(row: GridRow, two_sided: bool = False) -> bool:
     first = next((c for c in row.cells if c), "")
-    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`)
-    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
+    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`);
+    # in a two-sided table also a numbered line (`十四、资源勘探工业信息等支出`, 决算 公开04 p.2)
+    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first)) or (
+        two_sided and bool(vocabulary.ENUMERATED_LABEL.match(template.norm(first))))
 
 
 def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
