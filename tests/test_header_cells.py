@@ -33,3 +33,20 @@ def test_a_wrapped_parent_cell_is_one_item_label(real_parsed):
                      "公务用车购置及运行费（小计）", "公务用车购置费", "公务用车运行费", "会议费", "培训费"]
     cars = table.rows[4]
     assert cars["x_2020_nian"] == Decimal("80000.00") and cars["total"] == Decimal("0.00")
+
+
+def test_several_classifications_side_by_side(real_parsed):
+    """renwu-18 预算06表 (p.6) prints 政府支出经济分类科目 | 部门支出经济分类科目, 预算03表 (p.3) also
+    支出功能分类科目 before them, each cell `code-name`: the resource's own classification is the row's
+    code and name, the others are kept as x_ text fields (read from the rendered pages)."""
+    d = real_parsed("renwu-18")
+    basic = d.tables["general_basic_expenditure"]
+    titles = dict(basic.x_fields)
+    first = basic.rows[0]
+    assert (first["code"], first["name"], first["total"]) == ("30101", "基本工资", Decimal("3138.093600"))
+    assert {titles[k]: v for k, v in first.items() if k in titles} == {"政府支出经济分类科目": "50101-工资奖金津补贴"}
+    spending = d.tables["expenditure_summary"]
+    titles = dict(spending.x_fields)
+    first = {titles.get(k, k): v for k, v in spending.rows[0].items()}
+    assert (first["code"], first["name"], first["total"]) == ("2010801", "行政运行", Decimal("3138.093600"))
+    assert (first["政府支出经济分类科目"], first["部门支出经济分类科目"]) == ("50101-工资奖金津补贴", "30101-基本工资")
