@@ -50,3 +50,14 @@ def test_several_classifications_side_by_side(real_parsed):
     first = {titles.get(k, k): v for k, v in spending.rows[0].items()}
     assert (first["code"], first["name"], first["total"]) == ("2010801", "行政运行", Decimal("3138.093600"))
     assert (first["政府支出经济分类科目"], first["部门支出经济分类科目"]) == ("50101-工资奖金津补贴", "30101-基本工资")
+
+
+def test_a_second_classification_in_code_and_name_columns(real_parsed):
+    """renwu-13 表8 (p.30): 部门经济科目编码/名称 | 政府经济科目编码/名称: the 部门 classification is
+    the row's code and name, the 政府 one two x_ text fields (read from the rendered page)."""
+    table = real_parsed("renwu-13").tables["general_basic_expenditure"]
+    titles = dict(table.x_fields)
+    row = next({titles.get(k, k): v for k, v in r.items()} for r in table.rows if r["code"] == "30108")
+    assert (row["name"], row["total"], row["personnel"], row["public"]) == (
+        "机关事业单位基本养老保险缴费", Decimal("1449977.63"), Decimal("1449977.63"), Decimal("0.00"))
+    assert (row["政府经济科目编码"], row["政府经济科目名称"]) == ("50102", "社会保障缴费")

@@ -342,7 +342,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
     if layout.kind != "extra":
         # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
-        kept = [k for k in unknown if _holds_numbers(k, rows) or _holds_subjects(k, rows)
+        second = layout.kind == "classification"  # a second classification's code/name columns: kept
+        kept = [k for k in unknown if _holds_numbers(k, rows) or (second and template.classification_kind(header.columns[k].own))
                 or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
         table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
         table.x_text = [name for name, title in table.x_fields
@@ -393,12 +394,6 @@ def _holds_text(name: str, rows) -> bool:
 
 def _holds_numbers(k: int, rows) -> bool:
     return any(k < len(r.cells) and parse_number_or_none(r.cells[k]) is not None for r, _ in rows)
-
-
-def _holds_subjects(k: int, rows) -> bool:
-    """A column of `code-name` subjects (`50101-工资奖金津补贴`): a second classification, kept."""
-    cells = [r.cells[k] for r, _ in rows if k < len(r.cells) and r.cells[k].strip()]
-    return bool(cells) and all(_GLUED.match(template.norm(c)) for c in cells)
 
 
 def _x_fields(segments, labels: set[str]) -> list[tuple[str, str]]:

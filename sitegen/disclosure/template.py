@@ -412,19 +412,25 @@ def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | No
 _ECONOMIC_KEYED = ("general_basic_expenditure", "final_general_basic_expenditure")
 
 
+def classification_kind(label: str) -> str | None:
+    """Which classification a header names: function, economic or government_economic (else None)."""
+    text = norm(label)
+    if "经济" in text:
+        return "government_economic" if "政府" in text else "economic"
+    return "function" if "功能" in text else None
+
+
 def _one_subject_column(resource: str, labels: list[tuple[str, str]], fields: list[str | None]) -> list[str | None]:
     """Where several classifications are printed side by side (Beijing: 支出功能分类科目 | 政府支出经济
-    分类科目 | 部门支出经济分类科目, each cell `30101-基本工资`), the resource's own classification is
-    the `name`; the others are left unmapped (kept as `x_` text fields)."""
-    subjects = [k for k, f in enumerate(fields) if f == "name" and "分类" in norm(labels[k][0])]
-    if len(subjects) < 2:
+    分类科目 | 部门支出经济分类科目, each cell `30101-基本工资`; Xi'an: 部门经济科目编码/名称 | 政府经济
+    科目编码/名称), the resource's own classification gives `code` and `name`; the others are left
+    unmapped (kept as `x_` text fields)."""
+    kinds = {k: classification_kind(labels[k][0]) for k, f in enumerate(fields) if f in ("code", "name")}
+    present = {kind for kind in kinds.values() if kind}
+    wanted = "economic" if resource in _ECONOMIC_KEYED else "function"
+    if len(present) < 2 or wanted not in present:
         return fields
-    wanted = ((lambda t: "经济" in t and "政府" not in t) if resource in _ECONOMIC_KEYED
-              else (lambda t: "功能" in t))
-    keep = [k for k in subjects if wanted(norm(labels[k][0]))]
-    if len(keep) != 1:
-        return fields
-    return [None if k in subjects and k != keep[0] else f for k, f in enumerate(fields)]
+    return [None if k in kinds and kinds[k] not in (wanted, None) else f for k, f in enumerate(fields)]
 
 
 TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|收入合计|支出合计|本年收入合计|本年支出合计)$")
