@@ -48,9 +48,10 @@ KNOWN_GAPS = {
 
 
 # seeds whose layout the parser does not read yet (measured after #14 landed: bench/layout_families.py --seeds 100)
+# (22, 33, 88 read back since #15: a two-sided table goes on over a page that starts with a numbered line)
 FAILING = frozenset({
-    0, 3, 7, 11, 12, 14, 15, 19, 22, 24, 25, 26, 29, 30, 32, 33, 34, 36, 37, 40, 41, 44, 45, 47,
-    48, 52, 55, 56, 57, 60, 62, 64, 65, 68, 69, 72, 73, 74, 80, 81, 82, 84, 87, 88, 91, 94, 95,
+    0, 3, 7, 11, 12, 14, 15, 19, 24, 25, 26, 29, 30, 32, 34, 36, 37, 40, 41, 44, 45, 47,
+    48, 52, 55, 56, 57, 60, 62, 64, 65, 68, 69, 72, 73, 74, 80, 81, 82, 84, 87, 91, 94, 95,
     96, 99,
 })
 

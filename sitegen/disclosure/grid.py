@@ -26,6 +26,7 @@ _ENUMERATED = vocabulary.ENUMERATED_LABEL
 _INDEX_WORD = vocabulary.LINE_NUMBER_LABEL
 _FOOTER = vocabulary.PAGE_NUMBER
 _META = vocabulary.TABLE_META
+_NAME_LABEL = vocabulary.NAME_LABEL
 _UNIT = vocabulary.MONEY_UNIT
 _NEXT_TABLE_NO = vocabulary.TABLE_NUMBER
 _NOTE = vocabulary.NOTE
@@ -122,6 +123,16 @@ def is_body_line(line: list[Word], total_label: re.Pattern, left_zone: float, lo
     if total_label.match(first.text):
         return lone_total and len(line) == 1  # a blank total row; "合计 因公出国费 …" is a header
     return False
+
+
+def _header_cell_line(lines: list[list[Word]], li: int, total_label: re.Pattern) -> bool:
+    """A lone total label (合计) that the next line of header text overlaps vertically: a header
+    cell centred in a two-level header (Beijing's shaded 收入总表), not a blank total row."""
+    line = lines[li]
+    if len(line) != 1 or not total_label.match(line[0].text) or li + 1 >= len(lines):
+        return False
+    nxt = lines[li + 1]
+    return not any(is_number(w.text) for w in nxt) and min(w.top for w in nxt) < line[0].bottom
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -271,11 +282,37 @@ def build_columns(
             k = column_at(columns, w.xmid)
             if k is not None:
                 own[k].append(w)
+    cell_of = {id(header[i]): tuple(ks) for i, ks in cells.items()}
     for k, c in enumerate(columns):
         c.own = join_cell(own[k])
         c.ctx = join_cell(ctx[k])
-        c.parents = [join_words(line) for line in cluster_lines(ctx[k])]
+        c.parents = _parent_labels(ctx[k], cell_of, rules)
     return columns
+
+
+def _parent_labels(words: list[Word], cell_of: dict[int, tuple], rules: list[Rule]) -> list[str]:
+    """One label per spanning cell, outermost first. The lines of one ruled cell (the same columns
+    covered, no rule between them) are one wrapped label: 公务用车购置及 / 运行费."""
+    labels: list[tuple[float, str]] = []
+    by_cell: dict[tuple, list[list[Word]]] = {}
+    for line in cluster_lines(words):
+        key = cell_of.get(id(line[0]))
+        if key is None or any(cell_of.get(id(w)) != key for w in line):
+            labels.append((line[0].top, join_words(line)))
+            continue
+        runs = by_cell.setdefault(key, [])
+        if runs and not _rule_between(rules, runs[-1][-1], line[0]):
+            runs[-1].extend(line)
+        else:
+            runs.append(list(line))
+    labels += [(min(w.top for w in run), join_cell(run)) for runs in by_cell.values() for run in runs]
+    return [text for _, text in sorted(labels, key=lambda t: t[0])]
+
+
+def _rule_between(rules: list[Rule], above: Word, below: Word) -> bool:
+    """A horizontal rule under `above` and over `below` at the words' x."""
+    x = below.xmid
+    return any(r.orientation == "h" and above.ymid < r.top < below.ymid and r.x0 <= x <= r.x1 for r in rules)
 
 
 def column_at(columns: list[Column], x: float) -> int | None:
@@ -395,7 +432,7 @@ def read_segment(
         x0 = min(w.x0 for line in lines for w in line)
         x1 = max(w.x1 for line in lines for w in line)
         left_zone = x0 + SETTINGS.label_zone * (x1 - x0)
-    for line in lines:
+    for li, line in enumerate(lines):
         text = line_text(line)
         if state == "body" and _NEXT_TABLE_NO.match(text):
             break  # the next table's number label ("公开10表", "表 3") ends this one
@@ -408,11 +445,11 @@ def read_segment(
             m = _UNIT.search(text)
             if m:
                 seg.unit = m.group(1)
-            if _META.search(text):
+            if _META.search(text) or (_NAME_LABEL.search(text) and not header):
                 continue
             if is_index_row(line):
                 continue
-            if is_body_line(line, total_label, left_zone, lone_total):
+            if is_body_line(line, total_label, left_zone, lone_total) and not _header_cell_line(lines, li, total_label):
                 state = "body"
             else:
                 header.extend(line)

@@ -17,6 +17,7 @@ from .model import Reading, Row, Table, Warning_
 from .numbers import parse_amount
 from .settings import SETTINGS
 from .sideways import index_row, read_sideways
+from .source_list import read_source_list
 
 _TABLE_NO_LINE = vocabulary.TABLE_NUMBER
 _HEADING = vocabulary.PART_HEADING
@@ -135,14 +136,15 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
         if last is not None and _stem(template._TITLE_PREFIX.sub("", title.text)) == _stem(last.title):
             title.carry = _last_codes(last)
         segments = _read_segments(doc, title, nxt)
-        if segments and not segments[0].header_found and not title.resource.startswith("extra_"):
+        listed = _source_list(doc, title, nxt, warnings) if title.resource == "income_summary" else None
+        if listed is None and segments and not segments[0].header_found and not title.resource.startswith("extra_"):
             # the header names no column the contract knows: keep the table as printed
             title = Title(title.page, title.top, title.bottom, template.extra_name(title.text), title.text, title.number,
                           title.carry)
             warnings.append(Warning_("header has no contract column; published as an extra table",
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
-        table = _to_table(title, segments, warnings)
+        table = listed or _to_table(title, segments, warnings)
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _continues(last, table):
             # the title repeated on the next page ("…表（续）"): the same table goes on
@@ -164,6 +166,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                                      doc.pages[title.page].number, title.text))
         tables[table.resource] = table
     return tables, warnings
+
+
+def _source_list(doc: Document, title: Title, nxt: Title | None, warnings: list[Warning_]) -> Table | None:
+    """An income table printed as a list of sources (项目名称 | 金额), read as one row; else None."""
+    page = doc.pages[title.page]
+    bottom = nxt.top - 0.5 if nxt and nxt.page == title.page else page.height + 1
+    table = Table(resource=title.resource, title=template._TITLE_PREFIX.sub("", title.text), table_number=title.number)
+    return read_source_list(page, title.bottom + 0.5, bottom, table, parse_number_or_none, warnings)
 
 
 def _last_codes(table: Table) -> tuple[str, str]:
@@ -197,6 +207,10 @@ def _append(earlier: Table, table: Table) -> None:
             for line, row in enumerate((r for r in rows if r["side"] == side), start=1):
                 row["line"] = line
         earlier.rows = rows
+    if earlier.resource == "final_general_basic_expenditure" and all(
+            ("personnel" in r) != ("public" in r) for r in earlier.rows):
+        # side-by-side 人员经费 | 公用经费 lists over several pages: the left list first, as on one page
+        earlier.rows = [r for r in earlier.rows if "personnel" in r] + [r for r in earlier.rows if "public" in r]
 
 
 def _without_pages(rows: list[Row], earlier: Table) -> list[Row]:
@@ -236,7 +250,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         )
         if pi != title.page and not seg.rows:
             break
-        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0]):
+        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0], layout.kind == "two_sided"):
             break
         if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
             break  # another table's header (a table printed without a title we know)
@@ -292,10 +306,12 @@ def _same_header(columns: list[Column], previous: list[Column]) -> bool:
     return {c.field for c in columns if c.field} <= {c.field for c in previous if c.field} | {"code", "name", "item"}
 
 
-def _starts_like_row(row: GridRow) -> bool:
+def _starts_like_row(row: GridRow, two_sided: bool = False) -> bool:
     first = next((c for c in row.cells if c), "")
-    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`)
-    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
+    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`);
+    # in a two-sided table also a numbered line (`十四、资源勘探工业信息等支出`, 决算 公开04 p.2)
+    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first)) or (
+        two_sided and bool(vocabulary.ENUMERATED_LABEL.match(template.norm(first))))
 
 
 def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
@@ -326,7 +342,9 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
     if layout.kind != "extra":
         # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
-        kept = [k for k in unknown if _holds_numbers(k, rows) or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
+        second = layout.kind == "classification"  # a second classification's code/name columns: kept
+        kept = [k for k in unknown if _holds_numbers(k, rows) or (second and template.classification_kind(header.columns[k].own))
+                or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
         table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
         table.x_text = [name for name, title in table.x_fields
                         if _holds_text(name, rows) or re.search("编码|代码", title)]

@@ -19,8 +19,11 @@ MONEY_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 # lines above a table's header that are no header: unit, 编制部门, the table number
 TABLE_META = re.compile(
     r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*(公开)?表\s*[0-9一二三四五六七八九十]+\s*$|^\s*公开\d+表\s*$"
-    r"|部门名称|单位名称|^\s*部门\s*[:：])"
+    r"|(部门|单位)名称\s*[:：]|^\s*部门\s*[:：])"
 )
+# 部门名称 / 单位名称 without a colon: a name line above the header, or a column label inside it
+# (Xi'an's 三公 table prints 单位名称 on the line of a wrapped parent cell's second line)
+NAME_LABEL = re.compile(r"部门名称|单位名称")
 # a note under a table: 注：…, 备注：…
 NOTE = re.compile(r"^\s*(备注|注)?\s*[:：]")
 # a page number line: 12, - 12 -, 第3页, 第3页/共20页
