@@ -515,15 +515,54 @@ def _split_code(name: str, code_cells: list[str]) -> tuple[list[str], str]:
     return code_cells, name
 
 
+def _code_digits(cell: str) -> str:
+    """A code cell without its spaces, and without the dots or dashes joining its parts (`208.05.01`)."""
+    cell = cell.replace(" ", "")
+    return re.sub(r"\D", "", cell) if vocabulary.SEPARATED_CODE.match(cell) else cell
+
+
+@dataclass
+class _LoneCodes:
+    """款/项 printed alone (`01`) under their parent: a 项 while the 款 above still lacks part of
+    its total, else the next 款 of the 类 (the level comes from the sums, never from a guess)."""
+
+    economic: bool = False
+    section: str = ""
+    section_total: Decimal | None = None
+    items_sum: Decimal = Decimal(0)
+    warned: bool = False
+
+    def complete(self, digits: str, last_class: str, total: Decimal | None) -> tuple[str, str, str]:
+        if self.section and self.section_total is not None and not self.economic:
+            after = self.items_sum + (total or Decimal(0))
+            if self.items_sum < self.section_total - _TOL and after <= self.section_total + _TOL:
+                return last_class, self.section, digits
+        return last_class, digits, ""
+
+    def seen(self, level: int, total: Decimal | None, section: str) -> None:
+        """Follow the rows read so far: a new 款 opens, a 项 adds to it, a 类 closes it."""
+        if level == 2:
+            self.section, self.section_total, self.items_sum = section, total, Decimal(0)
+        elif level == 3:
+            self.items_sum += total or Decimal(0)
+        elif level == 1:
+            self.section, self.section_total = "", None
+
+
+_TOL = Decimal("0.011")
+
+
 def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "")) -> list[Row]:
     out: list[Row] = []
     last_class, last_section = carry
     last_item: tuple[str, str, str] | None = None
     last_name = ""
+    spec = BY_NAME.get(table.resource)
+    lone = _LoneCodes(economic=bool(spec and spec.classification == "economic"))  # 类/款 only: no 项
     for row, columns in rows:
         if index_row(row):
             continue  # 栏次 1 2 3 … numbering the columns, not a row of the table
-        code_cells = [c.replace(" ", "") for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
+        code_cells = [_code_digits(c) for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
         name = _text(row, columns, "name") or _text(row, columns, "item")
         stray = "".join(c for c in code_cells if c and not c.isdigit())
         if stray and set(stray) <= set("类款项"):  # the 类/款/项 sub-header printed on the total row's line
@@ -550,7 +589,13 @@ def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "
         else:
             digits = re.sub(r"\D", "", code_cells[0]) if code_cells else ""
             cls, sec, item = digits[:3], digits[3:5], digits[5:7]
-            if digits and len(digits) not in (3, 5, 7):
+            if len(digits) == 2 and last_class:
+                cls, sec, item = lone.complete(digits, last_class, values.get("total"))
+                if not lone.warned:
+                    lone.warned = True
+                    warnings.append(Warning_("款/项 codes printed alone: completed from the row above, "
+                                             "款 or 项 told by the sums", row.page, table.title))
+            elif digits and len(digits) not in (3, 5, 7):
                 warnings.append(Warning_(f"code {digits!r} has an unexpected length", row.page, table.title))
         code = cls + sec + item if cls else ""
         if not code and project and last_item:
@@ -564,6 +609,7 @@ def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "
         if cls:
             last_class = cls
             last_section = sec
+            lone.seen(level, values.get("total"), sec)
         rec: Row = {
             "code": code,
             "class_code": cls if code else "",
