@@ -236,7 +236,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         )
         if pi != title.page and not seg.rows:
             break
-        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0]):
+        if pi != title.page and not seg.header_found and not _starts_like_row(seg.rows[0], seg.columns):
             break
         if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
             break  # another table's header (a table printed without a title we know)
@@ -292,10 +292,18 @@ def _same_header(columns: list[Column], previous: list[Column]) -> bool:
     return {c.field for c in columns if c.field} <= {c.field for c in previous if c.field} | {"code", "name", "item"}
 
 
-def _starts_like_row(row: GridRow) -> bool:
+def _starts_like_row(row: GridRow, columns: list[Column] = ()) -> bool:
+    """A continuation page's first line is a row of the table above it: it starts with a code
+    or a total; on a two-sided table (收/支 side by side) a side's label is one too."""
     first = next((c for c in row.cells if c), "")
     # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`)
-    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
+    if re.match(r"^[\[【［〔]?\d{2}", first) or template.TOTAL_LABEL.match(first):
+        return True
+    sides = [c for c, col in zip(row.cells, columns, strict=False) if col.field == "item" and c]
+    if sum(1 for col in columns if col.field == "item") < 2:
+        return False
+    return any(_SIDE_CODE.match(c) or vocabulary.ENUMERATED_LABEL.match(c) or template.TOTAL_LABEL.match(c)
+               for c in sides)
 
 
 def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
