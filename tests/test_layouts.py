@@ -11,7 +11,7 @@ The long run and the pass rate per option: `python bench/layouts.py --seeds 1000
 from __future__ import annotations
 
 import pytest
-from layouts import OPTIONS, RESOURCES, Variant, baseline, check, table_grid, variant
+from layouts import OPTIONS, RESOURCES, Variant, baseline, check, diff_tables, table_grid, variant
 
 SEEDS = range(100)
 EMPTY = ("fund_budget_expenditure", "state_capital_expenditure", "prior_year_carryover")
@@ -165,3 +165,24 @@ def test_family_reads_back_cell_exact(family, tmp_path):
     v = baseline(seed, **change)
     diffs = check(v, tmp_path)
     assert not diffs, f"{family}: {v.describe()}\n" + "\n".join(diffs[:20])
+
+
+def test_text_part_columns_in_another_order(tmp_path):
+    """A text export whose header prints 项目支出 before 基本支出 is read in that order; with the
+    header line gone, both orders add up, so the parts stay empty and the warning names both
+    placements (never the template's order as a guess)."""
+    from sitegen.disclosure import parse_document
+    from sitegen.extract import read_document
+
+    v = baseline(1, part_order="swapped")
+    assert not check(v, tmp_path, front="text")
+    text = (tmp_path / "layout-1.txt").read_text(encoding="utf-8")
+    header = "功能分类科目名称 合计 项目支出 基本支出"
+    assert header in text
+    (tmp_path / "headless.txt").write_text(text.replace(header, "功能分类科目名称"), encoding="utf-8")
+    d = parse_document(read_document(tmp_path / "headless.txt"))
+    assert not diff_tables(v, d, missing_ok=True)
+    rows = d.tables["general_budget_expenditure"].rows
+    assert rows[0]["total"] is not None and rows[0]["basic"] is None and rows[0]["project"] is None
+    warned = d.tables["general_budget_expenditure"].reading.warnings
+    assert any("candidates" in w and "basic=1683.00" in w and "project=1683.00" in w for w in warned), warned

@@ -13,7 +13,9 @@ arithmetic then removes the impossible ones:
 - every 类 = Σ its 款 and every 款 = Σ its 项, per column.
 
 What is left with more than one placement is reported, and only the cells all remaining
-placements agree on are filled: the solver never guesses.
+placements agree on are filled: the solver never guesses. The same holds when the printed
+order of the part columns is unknown (`solve_orders`): each possible order is solved, the
+anchors choose, and the cells the remaining orders disagree on stay empty.
 """
 
 from __future__ import annotations
@@ -188,3 +190,31 @@ def _product_size(pools) -> int:
         if size > MAX_COMBOS:
             return size
     return size
+
+
+def _anchored(rows: list[TextRow], anchors: dict[str, dict[str, Decimal | None]]) -> int:
+    """How many rows' chosen placements agree with their anchors."""
+    return sum(1 for r in rows if r.chosen and (a := anchors.get(r.code if r.level else "")) and _matches(r.chosen, a))
+
+
+def solve_orders(make_rows, orders: list[list[str]], rules, empty: set[str],
+                 anchors: dict[str, dict[str, Decimal | None]]) -> list[TextRow]:
+    """Solve the rows for each possible printed order of the value columns; the orders the
+    anchors agree with most stay, and where they disagree on a row, only the cells they share
+    are kept (the row is marked ambiguous, its candidates the differing placements)."""
+    outcomes = []
+    for order in orders:
+        rows = make_rows()
+        solve(rows, order, rules, empty, anchors)
+        outcomes.append((_anchored(rows, anchors), rows))
+    best = max(score for score, _ in outcomes)
+    kept = [rows for score, rows in outcomes if score == best]
+    merged = kept[0]
+    for k, row in enumerate(merged):
+        options = _unique([rows[k].chosen or {} for rows in kept])
+        if len(options) > 1:
+            row.ambiguous = True
+            row.candidates = options
+            row.chosen = {name: value for name, value in options[0].items()
+                          if all(o.get(name) == value for o in options[1:])}
+    return merged

@@ -17,7 +17,7 @@ from . import template
 from .model import Reading, Row, Table, Warning_
 from .narrative import squeeze
 from .numbers import NotAnAmount, is_amount, looks_numeric, parse_amount
-from .placement import TextRow, solve
+from .placement import TextRow, solve, solve_orders
 
 _CODE_START = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 _CODE2 = re.compile(r"^\d{2}$")
@@ -253,7 +253,7 @@ def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning
         elif layout.kind == "items":
             table.rows = _items(body, resource, tables, warnings, table)
         else:
-            table.rows = _classified(raws, resource, tables, narrative, warnings, table)
+            table.rows = _classified(raws, resource, tables, narrative, warnings, table, _header_lines(body))
         tabbed = any("\t" in line for line in lines[start:end])
         table.reading = Reading(columns="tab stops" if tabbed else "the template's arithmetic (placement.py)",
                                 rows="text lines")
@@ -347,28 +347,73 @@ def _anchors(resource: str, tables: dict[str, Table], narrative: list[Row]) -> d
     return anchors
 
 
-def _classified(raws: list[_Raw], resource: str, tables, narrative, warnings, table: Table) -> list[Row]:
+def _text_rows(parsed, fields: list[str] = (), rules=()) -> list[TextRow]:
+    """One TextRow per parsed row; a tab row whose cells add up is placed by its cells."""
+    rows: list[TextRow] = []
+    for digits, _name, _extra, values, positional in parsed:
+        level = 0 if not digits else {3: 1, 5: 2, 7: 3}.get(len(digits), 3)
+        row = TextRow(digits, level, values)
+        if positional is not None and fields:
+            placed = {fields[k]: v for k, v in positional.items()}
+            if _consistent(placed, fields, rules):
+                row.candidates = [placed]
+                row.chosen = placed
+        rows.append(row)
+    return rows
+
+
+# part columns whose printed order varies between documents
+_SWAPPABLE = (("basic", "project"), ("personnel", "public"), ("general_budget", "fund_budget"))
+
+
+def _field_orders(resource: str, fields: list[str], header: list[list[str]]) -> list[list[str]]:
+    """The orders of the value columns the text may print: read from one header line naming both
+    columns of a swappable pair (a wrapped label's pieces land on other lines, so never across
+    lines), else both orders (the arithmetic and the anchors decide)."""
+    named = [template.match_columns(resource, [(t, "") for t in tokens]) for tokens in header]
+    orders = [list(fields)]
+    for a, b in _SWAPPABLE:
+        if a not in fields or b not in fields:
+            continue
+        swapped = [[b if f == a else a if f == b else f for f in order] for order in orders]
+        line = next((n for n in named if a in n and b in n), None)
+        if line is None:
+            orders += swapped
+        elif line.index(b) < line.index(a):
+            orders = swapped
+    return orders
+
+
+def _header_lines(body: list[str]) -> list[list[str]]:
+    """The lines above the table's first row."""
+    out = []
+    for line in body:
+        tokens = _tokens(line)
+        if _row_starts(tokens):
+            break
+        out.append(tokens)
+    return out
+
+
+def _classified(raws: list[_Raw], resource: str, tables, narrative, warnings, table: Table,
+                header: list[list[str]] = ()) -> list[Row]:
     spec = BY_NAME[resource]
     fields = [f.name for f in spec.value_fields]
     rules = template.ROW_SUMS.get(resource, [])
     parsed = [_classification(raw, len(fields), "project_name" in spec.field_names) for raw in raws]
     # a total label with no number under it is a header cell ("合计" over a column), not a row
     parsed = [p for p in parsed if p[0] or p[3] or not _TOTAL.match(p[1])]
-    rows: list[TextRow] = []
-    for digits, _name, _extra, values, positional in parsed:
-        level = 0 if not digits else {3: 1, 5: 2, 7: 3}.get(len(digits), 3)
-        row = TextRow(digits, level, values)
-        if positional is not None:
-            placed = {fields[k]: v for k, v in positional.items()}
-            if _consistent(placed, fields, rules):
-                row.candidates = [placed]
-                row.chosen = placed
-        rows.append(row)
+    rows = _text_rows(parsed, fields, rules)
     free = [r for r in rows if r.chosen is None]
     if free:
         rules = template.ROW_SUMS.get(resource, [])
         empty = _empty_columns(tables).get(resource, set())
-        solve(rows, fields, rules, empty, _anchors(resource, tables, narrative))
+        anchors = _anchors(resource, tables, narrative)
+        orders = [fields] if any(raw.tabbed for raw in raws) else _field_orders(resource, fields, header)
+        if len(orders) == 1:
+            solve(rows, orders[0], rules, empty, anchors)
+        else:
+            rows = solve_orders(lambda: _text_rows(parsed), orders, rules, empty, anchors)
     out: list[Row] = []
     for (digits, name, extra, values, _), row in zip(parsed, rows, strict=True):
         cls, sec, item = digits[:3], digits[3:5], digits[5:7]
