@@ -154,15 +154,18 @@ def test_every_code_form_reads_back_cell_exact(form, tmp_path):
 
 # one printing family at a time in the plain layout (seed: its document and tables)
 FAMILIES = {
-    "two-sided tables continued on pages without their header": (0, {"breaks": "bare"}),
-    "收支总表 and 财政拨款收支总表 continued bare, no rules": (4, {"breaks": "bare", "rules": "none"}),
+    "two-sided tables continued on pages without their header": (0, {"breaks": "bare"}, {}),
+    "收支总表 and 财政拨款收支总表 continued bare, no rules": (4, {"breaks": "bare", "rules": "none"}, {}),
+    "'项 目' printed spaced out over a rule-less two-sided table": (3, {"rules": "horizontal", "align": "left"},
+                                                              {"item": "项 目"}),
 }
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_family_reads_back_cell_exact(family, tmp_path):
-    seed, change = FAMILIES[family]
+    seed, change, words = FAMILIES[family]
     v = baseline(seed, **change)
+    v.words.update(words)
     diffs = check(v, tmp_path)
     assert not diffs, f"{family}: {v.describe()}\n" + "\n".join(diffs[:20])
 

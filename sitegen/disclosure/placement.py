@@ -106,6 +106,38 @@ def solve(rows: list[TextRow], fields: list[str], rules, empty: set[str],
     """Choose each row's placement; mark rows that stay ambiguous."""
     for row in rows:
         row.candidates = candidates(row.values, fields, rules, empty)
+    narrow(rows, fields, anchors)
+
+
+def sums_held(placement: Placement, rules) -> int:
+    """The row sums a placement keeps minus the ones it breaks (sums it has no part of: 0)."""
+    points = 0
+    for total, parts in rules:
+        if placement.get(total) is None or all(placement.get(p) is None for p in parts):
+            continue
+        points += 1 if _close(placement.get(total), sum((placement.get(p) or Decimal(0) for p in parts),
+                                                         Decimal(0))) else -1
+    return points
+
+
+def settle_readings(readings: list[list[Placement]], codes: list[str], fields: list[str], rules) -> list[TextRow]:
+    """Rows read several ways (a PDF's column cuts): readings[k][i] is row i in reading k.
+    Each row's candidates are its distinct readings that keep the row sums best; the
+    hierarchy sums then choose, and a row still open keeps only the cells its candidates share."""
+    rows = []
+    for i, code in enumerate(codes):
+        options = _unique([reading[i] for reading in readings])
+        best = max(sums_held(o, rules) for o in options)
+        level = {3: 1, 5: 2, 7: 3}.get(len(code), 0) if code.isdigit() else (0 if code == "" else 4)
+        rows.append(TextRow(code if code.isdigit() else "", level, [],
+                            candidates=[o for o in options if sums_held(o, rules) == best]))
+    narrow(rows, fields, {})
+    return rows
+
+
+def narrow(rows: list[TextRow], fields: list[str], anchors: dict[str, dict[str, Decimal | None]]) -> None:
+    """From each row's candidates, keep what the anchors and the hierarchy sums allow."""
+    for row in rows:
         anchor = anchors.get(row.code if row.level else "")
         if anchor:
             kept = [c for c in row.candidates if _matches(c, anchor)]

@@ -232,7 +232,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
             break
         seg = read_segment(
             page.number, lines, page.rules, template.TOTAL_LABEL, previous, match, anchors, every_line,
-            lone_total=layout.kind != "items", score=identity_score(title.resource),
+            lone_total=layout.kind != "items", row_sums=template.ROW_SUMS.get(title.resource, []),
         )
         if pi != title.page and not seg.rows:
             break
@@ -247,31 +247,6 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         pi += 1
         top = 0
     return segments
-
-
-def identity_score(resource: str):
-    """How well a reading of a table's rows keeps the template's row sums: each holding sum
-    counts one, each failing sum and each cell that is not one number costs one."""
-    sums = template.ROW_SUMS.get(resource, [])
-
-    def score(fields: list[str | None], rows: list[list[str]]) -> int:
-        points = 0
-        for cells in rows:
-            values: dict[str, Decimal | None] = {}
-            for field, cell in zip(fields, cells, strict=False):
-                if not field or not cell.strip() or field in ("code", "name", "item", "project_name"):
-                    continue
-                value = parse_number_or_none(cell)
-                points -= value is None
-                values[field] = value
-            for total, parts in sums:
-                if values.get(total) is None or all(values.get(p) is None for p in parts):
-                    continue
-                held = abs(values[total] - sum((values.get(p) or Decimal(0) for p in parts), Decimal(0)))
-                points += 1 if held <= Decimal("0.011") else -1
-        return points
-
-    return score
 
 
 def _numbers_are_no_labels(segments) -> None:
@@ -316,6 +291,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     table.pages = sorted({s.page for s in segments})
     table.unit = next((s.unit for s in segments if s.unit), "万元")
     table.note = "".join(s.note for s in segments)
+    warnings.extend(Warning_(w, s.page, table.title) for s in segments for w in s.warnings)
     header = next((s for s in segments if s.header_found), None)
     if header is None:
         warnings.append(Warning_("header not recognised; table left empty", segments[0].page, table.title))
