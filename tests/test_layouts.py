@@ -189,3 +189,12 @@ def test_text_part_columns_in_another_order(tmp_path):
     assert rows[0]["total"] is not None and rows[0]["basic"] is None and rows[0]["project"] is None
     warned = d.tables["general_budget_expenditure"].reading.warnings
     assert any("candidates" in w and "basic=1683.00" in w and "project=1683.00" in w for w in warned), warned
+
+
+@pytest.mark.parametrize("form", OPTIONS["code_form"])
+def test_every_code_form_reads_back_from_text(form, tmp_path):
+    """The same tables through their text export: every code form (brackets, dots, dashes, 款/项
+    alone, a code wrapped onto the next line) gives its full code and level, and no wrong cell."""
+    v = baseline(1, code_form=form)
+    diffs = check(v, tmp_path, front="text")
+    assert not diffs, f"{v.describe()} (text)\n" + "\n".join(diffs[:20])

@@ -12,6 +12,7 @@ from ..contract import BY_NAME
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
 from . import template, vocabulary
+from .codes import LoneCodes
 from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
 from .model import Reading, Row, Table, Warning_
 from .numbers import parse_amount
@@ -505,44 +506,13 @@ def _code_digits(cell: str) -> str:
     return re.sub(r"\D", "", cell) if vocabulary.SEPARATED_CODE.match(cell) else cell
 
 
-@dataclass
-class _LoneCodes:
-    """款/项 printed alone (`01`) under their parent: a 项 while the 款 above still lacks part of
-    its total, else the next 款 of the 类 (the level comes from the sums, never from a guess)."""
-
-    economic: bool = False
-    section: str = ""
-    section_total: Decimal | None = None
-    items_sum: Decimal = Decimal(0)
-    warned: bool = False
-
-    def complete(self, digits: str, last_class: str, total: Decimal | None) -> tuple[str, str, str]:
-        if self.section and self.section_total is not None and not self.economic:
-            after = self.items_sum + (total or Decimal(0))
-            if self.items_sum < self.section_total - _TOL and after <= self.section_total + _TOL:
-                return last_class, self.section, digits
-        return last_class, digits, ""
-
-    def seen(self, level: int, total: Decimal | None, section: str) -> None:
-        """Follow the rows read so far: a new 款 opens, a 项 adds to it, a 类 closes it."""
-        if level == 2:
-            self.section, self.section_total, self.items_sum = section, total, Decimal(0)
-        elif level == 3:
-            self.items_sum += total or Decimal(0)
-        elif level == 1:
-            self.section, self.section_total = "", None
-
-
-_TOL = Decimal("0.011")
-
-
 def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "")) -> list[Row]:
     out: list[Row] = []
     last_class, last_section = carry
     last_item: tuple[str, str, str] | None = None
     last_name = ""
     spec = BY_NAME.get(table.resource)
-    lone = _LoneCodes(economic=bool(spec and spec.classification == "economic"))  # 类/款 only: no 项
+    lone = LoneCodes(economic=bool(spec and spec.classification == "economic"))  # 类/款 only: no 项
     for row, columns in rows:
         if index_row(row):
             continue  # 栏次 1 2 3 … numbering the columns, not a row of the table

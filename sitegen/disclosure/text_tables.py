@@ -14,6 +14,7 @@ from decimal import Decimal
 from ..contract import BY_NAME
 from ..extract.document import Document
 from . import template
+from .codes import text_code_lines
 from .model import Reading, Row, Table, Warning_
 from .narrative import squeeze
 from .numbers import NotAnAmount, is_amount, looks_numeric, parse_amount
@@ -245,7 +246,13 @@ def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning
         if resource in tables:
             continue
         layout = template.layout(resource)
-        body = _screen(lines[start:end], title, warnings)
+        body = lines[start:end]
+        if layout.kind == "classification":  # codes first: `208.01` is no number to screen out
+            body, alone = text_code_lines(body, BY_NAME[resource].classification == "economic")
+            if alone:
+                warnings.append(Warning_("款/项 codes printed alone: completed from the row above, "
+                                         "款 or 项 told by the sums", None, title))
+        body = _screen(body, title, warnings)
         raws, unit = _raw_rows(body)
         table = Table(resource=resource, title=template._TITLE_PREFIX.sub("", title), unit=unit or "万元")
         if layout.kind == "two_sided":
