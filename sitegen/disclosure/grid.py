@@ -361,6 +361,8 @@ def group_rows(
         return [list(line) for line in lines], "text lines"
     anchors: list[int] = []
     for i, line in enumerate(lines):
+        if len(line) == 1 and re.fullmatch(r"\d{2}", line[0].text):
+            continue  # a code's last two digits wrapped under it (`20801` / `01`): part of the row above
         for w in line:
             k = column_at(columns, w.xmid)
             if k is not None and columns[k].field in anchor_fields and w.text.strip():
@@ -376,10 +378,27 @@ def group_rows(
     return [rows[a] for a in anchors], "text lines joined to the nearest line with a code or amount"
 
 
+def _glued_code_columns(words: list[Word], columns: list[Column]) -> dict[int, int]:
+    """A 3-digit code printed a space before its label (`210 卫生健康支出`) sits in the label's
+    cell, whichever column its own position falls in: {id(code word): the label's column}."""
+    out: dict[int, int] = {}
+    for w in words:
+        if not re.fullmatch(r"\d{3}", w.text):
+            continue
+        gap = SETTINGS.code_glue_gap * (w.bottom - w.top)
+        label = next((v for v in words if abs(v.top - w.top) < 1 and 0 <= v.x0 - w.x1 <= gap
+                      and v.text[:1] and not v.text[:1].isdigit()), None)
+        k = column_at(columns, label.xmid) if label else None
+        if k is not None:
+            out[id(w)] = k
+    return out
+
+
 def row_cells(words: list[Word], columns: list[Column]) -> list[str]:
     per: list[list[Word]] = [[] for _ in columns]
+    glued = _glued_code_columns(words, columns)
     for w in words:
-        k = column_at(columns, w.xmid)
+        k = glued.get(id(w), column_at(columns, w.xmid))
         if k is not None:
             per[k].append(w)
     return [join_cell(ws) for ws in per]
@@ -387,7 +406,16 @@ def row_cells(words: list[Word], columns: list[Column]) -> list[str]:
 
 def region_lines(words: list[Word], top: float, bottom: float, page_height: float) -> list[list[Word]]:
     inside = [w for w in words if top <= w.ymid < bottom]
-    return [line for line in cluster_lines(inside) if not is_footer(line, page_height)]
+    lines = cluster_lines(inside)
+    return [line for k, line in enumerate(lines)
+            if not is_footer(line, page_height) or (k and _code_tail(line, lines[k - 1]))]
+
+
+def _code_tail(line: list[Word], above: list[Word]) -> bool:
+    """Two digits right under a code, flush with it: the code's wrapped end, no page number."""
+    w, first = line[0], above[0]
+    return (len(line) == 1 and bool(re.fullmatch(r"\d{2}", w.text)) and bool(re.fullmatch(r"\d{3}|\d{5}", first.text))
+            and abs(w.x0 - first.x0) < 1 and w.top - first.bottom < 2 * (w.bottom - w.top))
 
 
 def read_segment(

@@ -15,7 +15,7 @@ from . import template, vocabulary
 from .codes import LoneCodes
 from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
 from .model import Reading, Row, Table, Warning_
-from .numbers import parse_amount
+from .numbers import BLANK, parse_amount
 from .settings import SETTINGS
 from .sideways import index_row, read_sideways
 
@@ -276,6 +276,11 @@ def _starts_like_row(row: GridRow, columns: list[Column] = ()) -> bool:
     if re.match(r"^[\[【［〔]?\d{2}", first) or template.TOTAL_LABEL.match(first):
         return True
     sides = [c for c, col in zip(row.cells, columns, strict=False) if col.field == "item" and c]
+    if len(sides) == 1 and sum(1 for col in columns if col.field == "item") == 1:
+        # an items table (三公): a label with amounts in the value columns, and nothing else there
+        values = [c for c, col in zip(row.cells, columns, strict=False)
+                  if col.field and col.field not in ("item", "code", "name") and c.strip()]
+        return bool(values) and all(parse_number_or_none(c) is not None or c.strip() in BLANK for c in values)
     if sum(1 for col in columns if col.field == "item") < 2:
         return False
     return any(_SIDE_CODE.match(c) or vocabulary.ENUMERATED_LABEL.match(c) or template.TOTAL_LABEL.match(c)
