@@ -159,6 +159,7 @@ FAMILIES = {
     "a 3-digit code a space before its label falls left of the label column (no rules, left-aligned amounts)":
     (3, {"rules": "none", "align": "left", "breaks": "repeat_header"}, {}),
     "codes wrapped onto a second line, no rules": (1, {"rules": "none", "code_form": "wrapped"}, {}),
+    "a 三公 table continued on a page without its header": (32, {"breaks": "bare"}, {}),
     "codes wrapped onto a second line, rules around the header only": (5, {"rules": "frame", "code_form": "wrapped"},
                                                                        {}),
 }
