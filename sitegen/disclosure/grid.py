@@ -147,14 +147,16 @@ def _clusters(words: list[Word], gap: float = 1.0) -> list[list[Word]]:
 
 def _spaced_labels(groups: list[list[Word]], body: list[Word]) -> list[list[Word]]:
     """A label printed with its characters spaced out (`项 目`, `金 额`) is one header cell: two
-    lone characters side by side on one line, with the body's words running across the gap."""
+    lone characters side by side on one line, with the body's words running across the gap or
+    forming a label printed that way (类 款 项 stay three columns)."""
     out: list[list[Word]] = []
     for g in groups:
         prev = out[-1] if out else None
         if (prev and len(prev) == 1 and len(g) == 1 and len(prev[0].text) == 1 == len(g[0].text)
                 and abs(prev[0].top - g[0].top) < 2
                 and g[0].x0 - prev[0].x1 < SETTINGS.spaced_label_gap * (g[0].x1 - g[0].x0)
-                and any(w.x0 < prev[0].x1 and w.x1 > g[0].x0 for w in body)):
+                and (any(w.x0 < prev[0].x1 and w.x1 > g[0].x0 for w in body)
+                     or prev[0].text + g[0].text in vocabulary.SPACED_LABELS)):
             prev.append(g[0])
         else:
             out.append(list(g))
