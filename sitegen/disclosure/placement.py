@@ -230,17 +230,19 @@ def _anchored(rows: list[TextRow], anchors: dict[str, dict[str, Decimal | None]]
 
 
 def solve_orders(make_rows, orders: list[list[str]], rules, empty: set[str],
-                 anchors: dict[str, dict[str, Decimal | None]]) -> list[TextRow]:
+                 anchors: dict[str, dict[str, Decimal | None]], printed: list[str] | None = None) -> list[TextRow]:
     """Solve the rows for each possible printed order of the value columns; the orders the
-    anchors agree with most stay, and where they disagree on a row, only the cells they share
-    are kept (the row is marked ambiguous, its candidates the differing placements)."""
+    anchors agree with most stay (the order the header prints, if it is one of them), and
+    where they disagree on a row, only the cells they share are kept (the row is marked
+    ambiguous, its candidates the differing placements)."""
     outcomes = []
     for order in orders:
         rows = make_rows()
         solve(rows, order, rules, empty, anchors)
-        outcomes.append((_anchored(rows, anchors), rows))
-    best = max(score for score, _ in outcomes)
-    kept = [rows for score, rows in outcomes if score == best]
+        outcomes.append((_anchored(rows, anchors), order, rows))
+    best = max(score for score, _, _ in outcomes)
+    kept = [rows for score, order, rows in outcomes if score == best and order == printed]
+    kept = kept or [rows for score, _, rows in outcomes if score == best]
     merged = kept[0]
     for k, row in enumerate(merged):
         options = _unique([rows[k].chosen or {} for rows in kept])

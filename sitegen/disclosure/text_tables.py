@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..contract import BY_NAME
 from ..extract.document import Document
-from . import template
+from . import template, vocabulary
 from .codes import text_code_lines
 from .model import Reading, Row, Table, Warning_
 from .narrative import squeeze
@@ -111,7 +111,22 @@ def _row_starts(tokens: list[str]) -> bool:
     return len(tokens) > 1 and any(_is_num(c) for c in cells[1:]) and not _is_num(first)
 
 
-def _raw_rows(lines: list[str]) -> tuple[list[_Raw], str | None]:
+HEADER_WORD_CHARS = 4  # a lone header word this long repeats the header; a shorter one may end a wrapped name
+
+
+def _repeats_header(tokens: list[str], header_words: set[str]) -> bool:
+    """A line made only of words of the table's first header (a lone `助` or `上级` is rather
+    the end of a wrapped name)."""
+    return bool(tokens) and set(tokens) <= header_words and (len(tokens) > 1 or len(tokens[0]) >= HEADER_WORD_CHARS)
+
+
+def _first_header_words(body: list[str]) -> set[str]:
+    """The words of the lines above the table's first amount: its header, as first printed."""
+    first = next((k for k, line in enumerate(body) if any(is_amount(t) for t in _tokens(line))), len(body))
+    return {t for line in body[:first] for t in _tokens(line) if t}
+
+
+def _raw_rows(lines: list[str], header_words: set[str] = frozenset()) -> tuple[list[_Raw], str | None]:
     rows: list[_Raw] = []
     unit = None
     in_header = False
@@ -142,7 +157,8 @@ def _raw_rows(lines: list[str]) -> tuple[list[_Raw], str | None]:
             rows.append(row)
             pending = []
             in_header = False
-        elif _STRONG_HEADER.search(squeeze(line)) or total_without_numbers:
+        elif (_STRONG_HEADER.search(squeeze(line)) or total_without_numbers
+              or (rows and _repeats_header(tokens, header_words))):
             in_header = True  # a header repeated after a page break: skip it up to the next row
         elif rows and not in_header and not rows[-1].tabbed and not tabbed and not _HEADER_WORDS.search(squeeze(line)):
             rows[-1].lines.append(tokens)  # a wrapped name, or the numbers under it
@@ -252,8 +268,10 @@ def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning
             if alone:
                 warnings.append(Warning_("款/项 codes printed alone: completed from the row above, "
                                          "款 or 项 told by the sums", None, title))
-        body = _screen(body, title, warnings)
-        raws, unit = _raw_rows(body)
+        # classification rows skip a repeated header themselves (its lines up to the next code)
+        body = _without_repeated_headers(_screen(body, title, warnings), resource,
+                                         header_words=layout.kind != "classification")
+        raws, unit = _raw_rows(body, _first_header_words(body))
         table = Table(resource=resource, title=template._TITLE_PREFIX.sub("", title), unit=unit or "万元")
         if layout.kind == "two_sided":
             table.rows = _two_sided(body, resource, tables, warnings, table)
@@ -373,22 +391,40 @@ def _text_rows(parsed, fields: list[str] = (), rules=()) -> list[TextRow]:
 _SWAPPABLE = (("basic", "project"), ("personnel", "public"), ("general_budget", "fund_budget"))
 
 
-def _field_orders(resource: str, fields: list[str], header: list[list[str]]) -> list[list[str]]:
-    """The orders of the value columns the text may print: read from one header line naming both
-    columns of a swappable pair (a wrapped label's pieces land on other lines, so never across
-    lines), else both orders (the arithmetic and the anchors decide)."""
+def _field_orders(resource: str, fields: list[str], header: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """Every order of the value columns the text may print (each swappable pair either way),
+    and the order the header prints where one header line names both columns of each pair
+    (a wrapped label's pieces land on other lines, so never across lines): the anchors decide
+    first, the printed header breaks their ties."""
     named = [template.match_columns(resource, [(t, "") for t in tokens]) for tokens in header]
-    orders = [list(fields)]
+    orders, printed = [list(fields)], list(fields)
     for a, b in _SWAPPABLE:
         if a not in fields or b not in fields:
             continue
-        swapped = [[b if f == a else a if f == b else f for f in order] for order in orders]
+        orders += [[b if f == a else a if f == b else f for f in order] for order in orders]
         line = next((n for n in named if a in n and b in n), None)
         if line is None:
-            orders += swapped
-        elif line.index(b) < line.index(a):
-            orders = swapped
-    return orders
+            printed = None
+        elif printed is not None and line.index(b) < line.index(a):
+            printed = [b if f == a else a if f == b else f for f in printed]
+    return orders, printed
+
+
+def _without_repeated_headers(body: list[str], resource: str, header_words: bool = True) -> list[str]:
+    """The body without what a page break repeats: the table's number (公开04表, 附表1), its title
+    (…表（续）) and lines repeating the header above the first row."""
+    first = next((k for k, line in enumerate(body) if any(is_amount(t) for t in _tokens(line))), len(body))
+    words = _first_header_words(body)
+    out = body[:first]
+    for line in body[first:]:
+        tokens = [t for t in _tokens(line) if t]
+        text = template.norm(line)
+        header = header_words and _repeats_header(tokens, words)
+        if tokens and (header or vocabulary.TABLE_NUMBER.match(text)
+                       or (text.endswith(("(续)", "续表")) and template.title_resource(line) == resource)):
+            continue
+        out.append(line)
+    return out
 
 
 def _header_lines(body: list[str]) -> list[list[str]]:
@@ -416,11 +452,11 @@ def _classified(raws: list[_Raw], resource: str, tables, narrative, warnings, ta
         rules = template.ROW_SUMS.get(resource, [])
         empty = _empty_columns(tables).get(resource, set())
         anchors = _anchors(resource, tables, narrative)
-        orders = [fields] if any(raw.tabbed for raw in raws) else _field_orders(resource, fields, header)
-        if len(orders) == 1:
-            solve(rows, orders[0], rules, empty, anchors)
+        if any(raw.tabbed for raw in raws):
+            solve(rows, fields, rules, empty, anchors)
         else:
-            rows = solve_orders(lambda: _text_rows(parsed), orders, rules, empty, anchors)
+            orders, printed = _field_orders(resource, fields, header)
+            rows = solve_orders(lambda: _text_rows(parsed), orders, rules, empty, anchors, printed)
     out: list[Row] = []
     for (digits, name, extra, values, _), row in zip(parsed, rows, strict=True):
         cls, sec, item = digits[:3], digits[3:5], digits[5:7]
