@@ -202,3 +202,19 @@ def test_every_code_form_reads_back_from_text(form, tmp_path):
     v = baseline(1, code_form=form)
     diffs = check(v, tmp_path, front="text")
     assert not diffs, f"{v.describe()} (text)\n" + "\n".join(diffs[:20])
+
+
+TEXT_FAMILIES = {
+    "a table continued under its repeated number, （续） title and header": (4, {"breaks": "repeat_title"}),
+    "two-sided tables whose header repeats after a page break": (0, {"breaks": "repeat_header"}),
+    "a header parent line (一般公共预算支出) repeated over the continuation": (1, {"breaks": "repeat_header",
+                                                                              "parents": True}),
+}
+
+
+@pytest.mark.parametrize("family", list(TEXT_FAMILIES))
+def test_text_family_has_no_wrong_cell(family, tmp_path):
+    seed, change = TEXT_FAMILIES[family]
+    v = baseline(seed, **change)
+    diffs = check(v, tmp_path, front="text")
+    assert not diffs, f"{family}: {v.describe()} (text)\n" + "\n".join(diffs[:20])

@@ -79,6 +79,9 @@ def locate(lines: list[str]) -> list[tuple[str, str, int, int]]:
             if _PART.match(lines[j]):
                 end = j
                 break
+        if out and out[-1][0] == resource and re.search(r"续\)?$", title) and out[-1][3] == i:
+            out[-1] = (resource, out[-1][1], out[-1][2], end)  # …表（续）: the same table goes on
+            continue
         out.append((resource, title, i + 1, end))
     return out
 
