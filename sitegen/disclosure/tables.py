@@ -511,6 +511,36 @@ def _code_digits(cell: str) -> str:
     return re.sub(r"\D", "", cell) if vocabulary.SEPARATED_CODE.match(cell) else cell
 
 
+def _warn(warnings: list[Warning_], page: int, title: str, message: str) -> None:
+    warnings.append(Warning_(message, page, title))
+
+
+def _code_parts(code_cells: list[str], last: tuple[str, str], lone: LoneCodes, total, warn) -> tuple[str, str, str]:
+    """类, 款, 项 of a row from its code cells: separate 类/款/项 columns (empty ones carried from
+    the rows above), or one cell (7 digits, or 款/项 alone completed by `LoneCodes`)."""
+    last_class, last_section = last
+    if len(code_cells) >= 2:
+        parts = (code_cells + ["", "", ""])[:3]
+        cls, sec, item = parts
+        if any(len(p) == 1 for p in (sec, item)):
+            warn(f"code part printed as one digit in {'/'.join(p for p in parts if p)}; read as two (e.g. 2 → 02)")
+            sec, item = (p.zfill(2) if p else p for p in (sec, item))
+        if not cls and (sec or item):
+            cls = last_class
+        if not sec and item:
+            sec = last_section
+        return cls, sec, item
+    digits = re.sub(r"\D", "", code_cells[0]) if code_cells else ""
+    if len(digits) == 2 and last_class:
+        if not lone.warned:
+            lone.warned = True
+            warn("款/项 codes printed alone: completed from the row above, 款 or 项 told by the sums")
+        return lone.complete(digits, last_class, total)
+    if digits and len(digits) not in (3, 5, 7):
+        warn(f"code {digits!r} has an unexpected length")
+    return digits[:3], digits[3:5], digits[5:7]
+
+
 def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "")) -> list[Row]:
     out: list[Row] = []
     last_class, last_section = carry
@@ -534,28 +564,8 @@ def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "
         project = _text(row, columns, "project_name")
         if not name and not any(code_cells) and all(v is None for v in values.values()):
             continue
-        if len(code_cells) >= 2:
-            parts = (code_cells + ["", "", ""])[:3]
-            cls, sec, item = parts
-            if any(len(p) == 1 for p in (sec, item)):
-                warnings.append(Warning_(f"code part printed as one digit in {'/'.join(p for p in parts if p)}; "
-                                         "read as two (e.g. 2 → 02)", row.page, table.title))
-                sec, item = (p.zfill(2) if p else p for p in (sec, item))
-            if not cls and (sec or item):
-                cls = last_class
-            if not sec and item:
-                sec = last_section
-        else:
-            digits = re.sub(r"\D", "", code_cells[0]) if code_cells else ""
-            cls, sec, item = digits[:3], digits[3:5], digits[5:7]
-            if len(digits) == 2 and last_class:
-                cls, sec, item = lone.complete(digits, last_class, values.get("total"))
-                if not lone.warned:
-                    lone.warned = True
-                    warnings.append(Warning_("款/项 codes printed alone: completed from the row above, "
-                                             "款 or 项 told by the sums", row.page, table.title))
-            elif digits and len(digits) not in (3, 5, 7):
-                warnings.append(Warning_(f"code {digits!r} has an unexpected length", row.page, table.title))
+        warn = partial(_warn, warnings, row.page, table.title)
+        cls, sec, item = _code_parts(code_cells, (last_class, last_section), lone, values.get("total"), warn)
         code = cls + sec + item if cls else ""
         if not code and project and last_item:
             # a project row under the 项 printed just above it, its code not repeated
