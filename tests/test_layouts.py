@@ -45,12 +45,9 @@ def gaps(v: Variant) -> list[str]:
 # The same variants' text export (each page's extract_text()): columns are lost, so a number
 # the arithmetic cannot place is left empty by design; a wrong cell is a failure.
 TEXT_SEEDS = range(40)  # any 33 consecutive seeds show every (document, table) pair
-TEXT_GAPS = {
-    "project names glued to subject names (a 项目支出 table exported alone: no other table names "
-    "its subjects)": lambda v: "general_project_expenditure" in v.resources,
-}
+TEXT_GAPS: dict = {}  # text families not read yet (none in the CI seeds today); see bench/layouts.py --front text
 # measured; bench/layouts.py --front text
-TEXT_FAILING = frozenset({2, 9, 13, 20, 24, 31, 35})
+TEXT_FAILING: frozenset[int] = frozenset()
 
 
 def _params(front: str):
@@ -191,3 +188,11 @@ def test_text_family_has_no_wrong_cell(family, tmp_path):
     v = baseline(seed, **change)
     diffs = check(v, tmp_path, front="text")
     assert not diffs, f"{family}: {v.describe()} (text)\n" + "\n".join(diffs[:20])
+
+
+def test_text_project_and_subject_names_apart(tmp_path):
+    """A 项目支出 table exported alone (no other table names its subjects): the subject's name
+    and the project's name, printed a column apart, are two cells."""
+    v = baseline(2)
+    v.resources = ("general_project_expenditure",)
+    assert not check(v, tmp_path, front="text")

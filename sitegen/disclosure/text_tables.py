@@ -232,6 +232,9 @@ def _classification(raw: _Raw, value_count: int, has_project: bool):
                 values.append(_num(t))
             elif t:
                 texts.append(t)
+    if has_project and len(texts) == 2 and not raw.before and len(raw.lines) == 1:
+        # one line, two words: the subject's name and the project's, printed a column apart
+        return "".join(codes), texts[0], [texts[1]], values, None
     return "".join(codes), "".join(texts), [], values, None
 
 
