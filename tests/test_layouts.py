@@ -130,6 +130,8 @@ FAMILIES = {
     (3, {"rules": "none", "align": "left", "breaks": "repeat_header"}, {}),
     "codes wrapped onto a second line, no rules": (1, {"rules": "none", "code_form": "wrapped"}, {}),
     "a 三公 table continued on a page without its header": (32, {"breaks": "bare"}, {}),
+    "款/项 printed alone, the table continued under a repeated title": (4, {"code_form": "alone",
+                                                                     "breaks": "repeat_title"}, {}),
     "codes wrapped onto a second line, rules around the header only": (5, {"rules": "frame", "code_form": "wrapped"},
                                                                        {}),
 }

@@ -32,6 +32,7 @@ class Title:
     text: str
     number: str
     carry: tuple[str, str] = ("", "")  # 类/款 of the table it continues: 款/项 printed alone after a break
+    before: list = dataclasses.field(default_factory=list)  # that table's rows: the sums of its open 款
 
 
 def _looks_like_title(text: str, height: float, median: float) -> bool:
@@ -134,12 +135,11 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
         nxt = titles[ti + 1] if ti + 1 < len(titles) else None
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _stem(template._TITLE_PREFIX.sub("", title.text)) == _stem(last.title):
-            title.carry = _last_codes(last)
+            title.carry, title.before = _last_codes(last), last.rows
         segments = _read_segments(doc, title, nxt)
         if segments and not segments[0].header_found and not title.resource.startswith("extra_"):
             # the header names no column the contract knows: keep the table as printed
-            title = Title(title.page, title.top, title.bottom, template.extra_name(title.text), title.text, title.number,
-                          title.carry)
+            title = dataclasses.replace(title, resource=template.extra_name(title.text))
             warnings.append(Warning_("header has no contract column; published as an extra table",
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
@@ -333,7 +333,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         has_code = has_code or _bracketed_codes(rows)
         table.classification = has_code
         table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
-        read = (partial(_classification_rows, carry=title.carry) if has_code
+        read = (partial(_classification_rows, carry=title.carry, before=title.before) if has_code
                 else _two_sided_rows if table.two_sided else _item_rows)
         table.rows = read(rows, valuefields, table, warnings)
         return table
@@ -344,7 +344,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         table.columns = ["code", "name", "total", "personnel", "public"]
         table.rows = _side_by_side_lists(rows, table, warnings)
         return table
-    convert = {"classification": partial(_classification_rows, carry=title.carry), "two_sided": _two_sided_rows,
+    convert = {"classification": partial(_classification_rows, carry=title.carry, before=title.before),
+               "two_sided": _two_sided_rows,
                "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
@@ -541,13 +542,15 @@ def _code_parts(code_cells: list[str], last: tuple[str, str], lone: LoneCodes, t
     return digits[:3], digits[3:5], digits[5:7]
 
 
-def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "")) -> list[Row]:
+def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", ""), before=()) -> list[Row]:
     out: list[Row] = []
     last_class, last_section = carry
     last_item: tuple[str, str, str] | None = None
     last_name = ""
     spec = BY_NAME.get(table.resource)
     lone = LoneCodes(economic=bool(spec and spec.classification == "economic"))  # 类/款 only: no 项
+    for earlier in before:  # the table this one continues: the 款 it left open
+        lone.seen(int(earlier.get("level") or 0), earlier.get("total"), str(earlier.get("section_code") or ""))
     for row, columns in rows:
         if index_row(row):
             continue  # 栏次 1 2 3 … numbering the columns, not a row of the table
