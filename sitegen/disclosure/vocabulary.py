@@ -34,6 +34,10 @@ LINE_NUMBER_LABEL = re.compile(r"(栏\s*次|行\s*次|栏\s*号)")
 LINE_NUMBER_TOKEN = re.compile(r"^(※|\*+|\d{1,2}|[A-Z])$")
 # a classification code printed in brackets before its name: [201]一般公共服务支出
 BRACKETED_CODE = re.compile(r"^\s*[\[【［〔]\s*(\d{3,7})\s*[\]】］〕]\s*(.*)$")
+# a classification code whose parts are joined by a dot or a dash: 208.05.01, 208-05-01
+SEPARATED_CODE = re.compile(r"^\d{3}(?:\s*[.\-－—–·]\s*\d{2}){1,2}$")
+# two-character header labels often printed with their characters spaced out: 项 目, 金 额
+SPACED_LABELS = frozenset({"项目", "金额", "合计", "总计", "小计", "科目", "名称", "预算", "收入", "支出"})
 # a code glued to its name: `201 一般…`, `2010801-行政运行`; never `367.54` → `367` + `.54`
 GLUED_CODE = re.compile(r"^(\d{2,7})\s*(?:[-－—]\s*)?([^\d.,，\s%\-－—].*)$")
 # a 收支 table's expenditure label starting with its 类 code: `201 一般公共服务支出`; never `170,800`
