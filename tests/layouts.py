@@ -1,10 +1,15 @@
-"""Layout generator: the corpus truth rendered as PDF tables in randomized layouts.
+"""Layout generator (issue 14): the corpus truth rendered as PDF tables in randomized layouts.
 
-One seed gives one `Variant` (random.Random(seed)): a document, a few of its eleven tables,
-and the layout choices real disclosures vary — ruling lines, page orientation, column widths,
-header wordings, code forms, separators, where the total row sits, page breaks, font size and
-number alignment. `render` draws it with reportlab's built-in CJK font (STSong-Light, no font
-files needed), so the PDF is small, fast and the same on every machine.
+One seed gives one `Variant` (random.Random(seed)): a document, three of its eleven tables,
+and the printing choices real disclosures vary — ruling lines (grid, horizontal, header frame
+only, none), portrait/landscape, 9–12 pt, column widths, the order of part columns, header and
+title wordings, every code form (7 digits, spaced, dotted, dashed, bracketed, separate 类/款/项
+columns, 款/项 printed alone in one column or in their own columns, codes wrapped over two
+lines), thousands separators, 合计 on top or at the bottom, page breaks inside tables (bare,
+header repeated, title and header repeated with （续）), the table number's form and place,
+number alignment, notes with or without 备注：. `render` draws it with reportlab's built-in
+CJK font (STSong-Light, no font files needed): small, fast and byte-identical on every
+machine; `text_export` gives the same pages as a 'save as text' export.
 """
 
 from __future__ import annotations
@@ -29,14 +34,16 @@ TWO_SIDED = ("income_expenditure_summary", "fiscal_summary")
 ITEMS = ("three_public_expenses", "prior_year_carryover")
 
 OPTIONS: dict[str, tuple] = {
-    "rules": ("grid", "horizontal", "none"),
+    "rules": ("grid", "horizontal", "frame", "none"),  # frame: rules around the header and under the table
     "orientation": ("portrait", "landscape"),
-    "code_form": ("digits", "spaced", "bracketed", "columns", "alone"),
+    "code_form": ("digits", "spaced", "dotted", "dashed", "bracketed", "columns", "columns_alone", "alone",
+                  "wrapped"),
     "thousands": (False, True),
     "total_at": ("top", "bottom"),
-    "breaks": ("none", "repeat_header", "bare"),
+    "breaks": ("none", "repeat_header", "repeat_title", "bare"),
     "align": ("right", "left", "center"),
-    "numbering": ("表N", "附表N", "公开N表", "apart"),
+    "numbering": ("表N", "表N_right", "附表N", "公开N表", "apart"),
+    "title": ("template", "short"),  # short: the shorter title some documents print (部门支出总表)
     "parents": (False, True),
     "part_order": ("as_template", "swapped"),
     "note_prefix": (True, False),  # an empty table's note printed as "备注：…" or bare
@@ -86,6 +93,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     "side_expenditure": ("支出", "财政拨款支出"),
 }
 
+# shorter titles printed by some documents
+SHORT_TITLES = {"expenditure_summary": "部门支出总表", "general_budget_expenditure": "一般公共预算支出表",
+                "general_basic_expenditure": "一般公共预算基本支出表"}
+FONT_SIZES = (9.0, 9.5, 10.0, 10.5, 11.0, 12.0)
+
 # part columns whose printed order varies between documents (pairs swapped as a block)
 SWAPPABLE = (("basic", "project"), ("personnel", "public"), ("general_budget", "fund_budget"))
 
@@ -98,7 +110,7 @@ class Variant:
     font_size: float
     widths: dict[str, float]  # field -> width factor
     words: dict[str, str]  # word key -> chosen header wording
-    break_after: dict[str, int]  # resource -> body row after which a page break is forced
+    break_after: dict[str, int]  # resource -> a page break is forced after every this many body rows
     options: dict[str, object] = field(default_factory=dict)
 
     def __getattr__(self, name: str):
@@ -121,13 +133,13 @@ def variant(seed: int, per_variant: int = 3) -> Variant:
     options = {name: rng.choice(values) for name, values in OPTIONS.items()}
     words = {key: rng.choice(choices) for key, choices in WORDS.items()}
     widths = {f: rng.uniform(1.0, 1.6) for f in _all_fields()}
-    breaks = {r: rng.randint(2, 12) for r in resources}
-    return Variant(seed, doc, resources, float(rng.randint(9, 12)), widths, words, breaks, options)
+    breaks = {r: rng.randint(3, 14) for r in resources}
+    return Variant(seed, doc, resources, rng.choice(FONT_SIZES), widths, words, breaks, options)
 
 
 BASELINE = {"rules": "grid", "orientation": "portrait", "code_form": "digits", "thousands": False,
-            "total_at": "top", "breaks": "none", "align": "right", "numbering": "表N", "parents": False,
-            "part_order": "as_template", "note_prefix": True}
+            "total_at": "top", "breaks": "none", "align": "right", "numbering": "表N", "title": "template",
+            "parents": False, "part_order": "as_template", "note_prefix": True}
 
 
 def baseline(seed: int, **change) -> Variant:
@@ -183,14 +195,18 @@ def _code_cells(row: dict, form: str, economic: bool) -> tuple[list[str], str]:
     name, code = row["name"], row["code"]
     if form == "digits":
         return [code], name
-    if form == "spaced":
-        return [" ".join(p for p in parts if p)], name
+    if form in ("spaced", "dotted", "dashed"):
+        return [{"spaced": " ", "dotted": ".", "dashed": "-"}[form].join(p for p in parts if p)], name
     if form == "bracketed":
         return [], f"[{code}]{name}" if code else name
     if form == "columns":
         return parts, name
-    shown = next((p for p in reversed(parts) if p), "")  # "alone": 款/项 print only their own digits
-    return [shown], name
+    if form == "wrapped":  # the code cell too narrow: its last two digits on a second line
+        return [f"{code[:-2]}\n{code[-2:]}" if len(code) > 3 else code], name
+    own = next((k for k in range(len(parts) - 1, -1, -1) if parts[k]), -1)  # 款/项 print only their own digits
+    if form == "columns_alone":
+        return [p if k == own else "" for k, p in enumerate(parts)], name
+    return [parts[own] if own >= 0 else ""], name
 
 
 def _code_columns(v: Variant, economic: bool) -> list[Column]:
@@ -198,7 +214,7 @@ def _code_columns(v: Variant, economic: bool) -> list[Column]:
     code_word = v.words["econ_code" if economic else "code"]
     if form == "bracketed":
         return []
-    if form == "columns":
+    if form in ("columns", "columns_alone"):
         keys = ("class", "section", "item_code")[: 2 if economic else 3]
         return [Column(k, w, parent=code_word) for k, w in zip(keys, "类款项", strict=False)]
     return [Column("code", code_word)]
@@ -312,12 +328,13 @@ def _side_cells(row: dict | None, columns: list[Column], v: Variant) -> list[str
 
 def table_grid(resource: str, v: Variant) -> Grid:
     res = next(r for r in TABLE_RESOURCES if r.name == resource)
+    title = SHORT_TITLES.get(resource, res.title) if v.title == "short" else res.title
     if resource in TWO_SIDED:
-        grid = two_sided_grid(resource, res.title, v)
+        grid = two_sided_grid(resource, title, v)
     elif resource in ITEMS:
-        grid = items_grid(resource, res.title, v)
+        grid = items_grid(resource, title, v)
     else:
-        grid = classification_grid(resource, res.title, v)
+        grid = classification_grid(resource, title, v)
     if not grid.rows:
         notes = {n["resource"]: n.get("remark") or n.get("note", "") for n in truth_unit(v.doc).get("notes", [])}
         note = notes.get(resource, "")
@@ -363,7 +380,8 @@ def column_widths(grid: Grid, v: Variant, size: float) -> list[float]:
     variant's random factor for that field."""
     widths = []
     for i, col in enumerate(grid.columns):
-        body = max((text_width(r[i], size) + (grid.indents[k] * size if i == _name_index(grid) else 0)
+        body = max((max(text_width(line, size) for line in r[i].split("\n"))
+                    + (grid.indents[k] * size if i == _name_index(grid) else 0)
                     for k, r in enumerate(grid.rows)), default=0.0)
         header = min(text_width(col.label, size), 4 * size)
         widths.append(max(body, header) * v.widths.get(col.key, 1.0) + 2 * CELL_PAD + 2)
@@ -401,6 +419,7 @@ class Pen:
     size: float
     xs: list[float]  # column edges, len(columns) + 1
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)
+    frame: set[float] = field(default_factory=set)  # heights of the header's rules and the table's last rule
 
     @property
     def lead(self) -> float:
@@ -422,12 +441,15 @@ class Pen:
     def flush(self) -> None:
         """Draw the collected rules the variant keeps: all, horizontal only, or none."""
         keep = {"grid": lambda seg: True, "horizontal": lambda seg: seg[1] == seg[3],
+                "frame": lambda seg: seg[1] == seg[3] and seg[1] in self.frame,
                 "none": lambda seg: False}[self.v.rules]
         self.canvas.setLineWidth(0.5)
+        if self.lines:  # the last rule drawn closes the table (or the page's part of it)
+            self.frame.add(self.lines[-1][1])
         for seg in self.lines:
             if keep(seg):
                 self.canvas.line(*seg)
-        self.lines = []
+        self.lines, self.frame = [], set()
 
 
 def draw_header(pen: Pen, top: float) -> float:
@@ -454,6 +476,7 @@ def draw_header(pen: Pen, top: float) -> float:
         inside = any(a < i < b for a, b in spans)
         pen.vline(x, top - parent_h if inside else top, bottom)
     pen.hline(xs[0], xs[-1], bottom)
+    pen.frame |= {top, bottom}
     return bottom
 
 
@@ -472,28 +495,40 @@ def _spans(cols: list[Column]) -> list[tuple[int, int]]:
     return spans
 
 
+def row_height(pen: Pen, cells: list[str]) -> float:
+    return max(s.count("\n") + 1 for s in cells) * pen.lead + 2 * ROW_PAD
+
+
 def draw_row(pen: Pen, cells: list[str], indent: int, top: float) -> float:
-    bottom = top - pen.lead - 2 * ROW_PAD
+    """One body row; a cell holding a line break prints over two lines (the first at the
+    row's text line, as a wrapped code does)."""
+    bottom = top - row_height(pen, cells)
     name = _name_index(pen.grid)
     for i, (col, s) in enumerate(zip(pen.grid.columns, cells, strict=True)):
         x0 = pen.xs[i] + (indent * pen.size if i == name else 0)
-        pen.text(s, x0, pen.xs[i + 1], top, pen.v.align if col.numeric else "left")
+        how = pen.v.align if col.numeric else "center" if col.key in ("class", "section", "item_code") else "left"
+        for k, line in enumerate(s.split("\n")):
+            pen.text(line, x0, pen.xs[i + 1], top - k * pen.lead, how)
     for x in pen.xs:
         pen.vline(x, top, bottom)
     pen.hline(pen.xs[0], pen.xs[-1], bottom)
     return bottom
 
 
-def draw_title(pen: Pen, number: int, unit: str, year: int, width: float, top: float) -> float:
-    """Table number and title as the variant prints them, then the 编制单位 / 单位 line."""
+def draw_title(pen: Pen, number: int, unit: str, year: int, width: float, top: float, cont: bool = False) -> float:
+    """Table number and title as the variant prints them (（续） on a continuation page),
+    then the 编制单位 / 单位 line."""
     c, size = pen.canvas, pen.size
-    title = pen.grid.title
+    title = pen.grid.title + ("（续）" if cont else "")
     if pen.v.numbering == "附表N":
         title = f"附表{number} {title}"
-    elif pen.v.numbering in ("表N", "公开N表"):
-        label = f"表{number}" if pen.v.numbering == "表N" else f"公开{number:02d}表"
+    elif pen.v.numbering in ("表N", "表N_right", "公开N表"):
+        label = f"公开{number:02d}表" if pen.v.numbering == "公开N表" else f"表{number}"
         c.setFont(FONT, size)
-        c.drawString(MARGIN, top - size, label)
+        if pen.v.numbering == "表N_right":
+            c.drawRightString(pen.xs[-1], top - size, label)
+        else:
+            c.drawString(MARGIN, top - size, label)
         top -= size * 2
     else:
         title = f"{year}年{title}"
@@ -518,14 +553,16 @@ def draw_table(canvas, resource: str, v: Variant, unit: str, year: int) -> None:
     y = draw_header(pen, draw_title(pen, number, unit, year, width, height - MARGIN))
     canvas.setFont(FONT, size)
     for i, cells in enumerate(grid.rows):
-        forced = v.breaks != "none" and i == v.break_after[resource]
-        if forced or y - pen.lead - 2 * ROW_PAD < MARGIN:
+        forced = v.breaks != "none" and i and i % v.break_after[resource] == 0
+        if forced or y - row_height(pen, cells) < MARGIN:
             pen.flush()
             canvas.showPage()
             canvas.setPageSize((width, height))
             canvas.setFont(FONT, size)
             y = height - MARGIN
-            if v.breaks != "bare":
+            if v.breaks == "repeat_title":
+                y = draw_title(pen, number, unit, year, width, y, cont=True)
+            if v.breaks in ("repeat_header", "repeat_title"):
                 y = draw_header(pen, y)
         y = draw_row(pen, cells, grid.indents[i], y)
     pen.flush()

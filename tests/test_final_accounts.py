@@ -115,3 +115,38 @@ def test_final_page_and_budget_against_outturn(real_parsed, tmp_path):
     assert "预算与决算对比" not in budget_html
     compare = (tmp_path / "site" / "compare.html").read_text("utf-8")
     assert 'href="putuo-caizheng/2024-final/index.html#outturn"' in compare  # the comparison view links it
+
+
+def test_side_by_side_lists_over_pages_keep_each_list_together(real_parsed):
+    """renwu-14 表6 (pp.17–20, read from the rendered pages): the 人员经费 list (301, 303 and their
+    items, 人员经费合计 649.20) comes first, then the 公用经费 list (302 … 399, 公用经费合计 97.19),
+    although each page prints a part of both lists."""
+    rows = real_parsed("renwu-14").tables["final_general_basic_expenditure"].rows
+    labels = [r["code"] or r["name"] for r in rows]
+    split = labels.index("人员经费合计") + 1
+    assert len(rows) == 81 and labels[-1] == "公用经费合计"
+    assert {c[:3] for c in labels[:split - 1]} == {"301", "303"}
+    assert {c[:3] for c in labels[split:-1]} == {"302", "307", "310", "399"}
+    assert all(r.get("personnel") == r["total"] and "public" not in r for r in rows[:split])
+    assert all(r.get("public") == r["total"] and "personnel" not in r for r in rows[split:])
+    assert (rows[split - 1]["total"], rows[-1]["total"]) == (Decimal("649.20"), Decimal("97.19"))
+
+
+def test_a_two_sided_final_table_continues_on_a_page_without_header(real_parsed):
+    """govbudgetchecker-06 财政拨款收入支出决算总表: p.12 has the header, p.13 goes on with
+    十四、资源勘探工业信息等支出 (no title, no header) down to 总计 (read from the rendered pages)."""
+    table = real_parsed("govbudgetchecker-06").tables["final_fiscal_summary"]
+    assert table.pages == [12, 13]
+    income = [r for r in table.rows if r["side"] == "income"]
+    spending = [r for r in table.rows if r["side"] == "expenditure"]
+    assert (len(income), len(spending)) == (9, 29)
+    assert [(r["item"], r["total"]) for r in income[3:6]] == [
+        ("本年收入合计", Decimal("2940.05")), ("年初财政拨款结转和结余", Decimal("21.63")),
+        ("一、一般公共预算财政拨款", Decimal("21.63"))]
+    assert (income[-1]["item"], income[-1]["total"]) == ("总计", Decimal("2961.68"))
+    housing = next(r for r in spending if r["item"] == "十九、住房保障支出")
+    assert (housing["total"], housing["general_budget"], housing["source_page"]) == (Decimal("445.69"), Decimal("445.69"), 13)
+    assert [(r["item"], r["total"], r["general_budget"]) for r in spending[-3:]] == [
+        ("本年支出合计", Decimal("2940.05"), Decimal("2940.05")),
+        ("年末财政拨款结转和结余", Decimal("21.63"), Decimal("21.63")),
+        ("总计", Decimal("2961.68"), Decimal("2961.68"))]

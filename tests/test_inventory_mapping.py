@@ -18,14 +18,8 @@ INVENTORY = Path(__file__).parent / "fixtures" / "inventory"
 SKIP = ("extra", "performance_targets")  # no contract resource / read by the performance reader
 
 # files whose remaining misses are in the reading stage (issue 14), with the reason
-READING = {
-    "open-budget-01": "公开02表 收入预算总表 (p15) prints its sources as rows under 项目名称 | 金额, while "
-                      "income_summary has sources as columns: kept as extra_ with its 7 rows (before #14 it "
-                      "landed in income_summary as 3 nameless rows); needs a transposed reading",
-    "open-budget-05": "收入预算总表 (p2): its header is not found by the grid reader",
-    "renwu-13": "the contents page (p15) glues 表N to the year ('表52021年…') and takes the titles first; "
-                "表9 政府性基金收支表 is an income-and-expenditure table",
-}
+READING: dict[str, str] = {}  # none left since #15 (renwu-13 表9/表11: shapes the contract lacks, see
+# docs/contract-proposals.md; the inventory records them as extra)
 
 
 def _truth(name: str) -> dict:

@@ -58,7 +58,7 @@ def test_changsha_income_table(real_parsed):
 
 @pytest.mark.parametrize("name", [
     "govbudgetchecker-01", "govbudgetchecker-02", "renwu-01", "renwu-04", "renwu-22",
-    "renwu-18",  # 预算02表 p2: its 合计 header cell centred on a line of its own is header since e14
+    "renwu-18",  # 预算02表's shaded two-level header (合计 centred in it) is found since #15
     "renwu-20",  # its contents page (p2) is recognised since #14
 ])
 def test_income_and_general_budget_tables_are_never_extra(real_parsed, name):
@@ -75,6 +75,9 @@ def test_income_and_general_budget_tables_are_never_extra(real_parsed, name):
     ("财政拨款支出预算表(功能科目)", "extra_fiscal_expenditure"),
     ("部门预算基本支出预算表", "extra_basic_expenditure"),
     ("某某特别情况表", "extra_mou_mou_te_bie_qing_kuang_biao"),
+    ("2021年部门综合预算一般公共预算支出明细表(按支出经济分类科目-不含上年结转)", "extra_general_budget_by_economic_class"),
+    ("2021年部门综合预算一般公共预算基本支出明细表(按支出功能分类科目-不含上年结转)", "extra_general_basic_by_function"),
+    ("2021年部门综合预算财政拨款上年结转资金支出表", "extra_carryover_expenditure"),
 ])
 def test_extra_names_are_short_and_meaningful(title, name):
     assert template.title_resource(title) is None

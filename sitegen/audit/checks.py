@@ -327,6 +327,8 @@ def check_cross_tables(ctx: Context) -> Iterator[Finding]:
                 if other is None:
                     continue
                 for column in ("total", "basic", "project"):
+                    if column not in row or column not in other:
+                        continue  # a table that does not print the column (unprinted_fields): nothing to compare
                     if num(row.get(column)) is None and num(other.get(column)) is None:
                         continue
                     yield from _compare(ctx, "cross_table", "expenditure_summary", row, column, [(other, column)],

@@ -13,10 +13,13 @@ import math
 import re
 from dataclasses import dataclass, field
 from dataclasses import field as dc_field
+from decimal import Decimal
 
 from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
 from . import vocabulary
+from .numbers import NotAnAmount, parse_amount
+from .placement import Placement, settle_readings, sums_held
 from .settings import SETTINGS
 
 NUMBER = re.compile(r"^[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$", re.ASCII)
@@ -26,6 +29,7 @@ _ENUMERATED = vocabulary.ENUMERATED_LABEL
 _INDEX_WORD = vocabulary.LINE_NUMBER_LABEL
 _FOOTER = vocabulary.PAGE_NUMBER
 _META = vocabulary.TABLE_META
+_NAME_LABEL = vocabulary.NAME_LABEL
 _UNIT = vocabulary.MONEY_UNIT
 _NEXT_TABLE_NO = vocabulary.TABLE_NUMBER
 _NOTE = vocabulary.NOTE
@@ -67,6 +71,7 @@ class Segment:
     note: str = ""
     columns_from: str = ""
     rows_from: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 def is_number(text: str) -> bool:
@@ -122,6 +127,16 @@ def is_body_line(line: list[Word], total_label: re.Pattern, label_end: float, lo
     return False
 
 
+def _header_cell_line(lines: list[list[Word]], li: int, total_label: re.Pattern) -> bool:
+    """A lone total label (合计) that the next line of header text overlaps vertically: a header
+    cell centred in a two-level header (Beijing's shaded 收入总表), not a blank total row."""
+    line = lines[li]
+    if len(line) != 1 or not total_label.match(line[0].text) or li + 1 >= len(lines):
+        return False
+    nxt = lines[li + 1]
+    return not any(is_number(w.text) for w in nxt) and min(w.top for w in nxt) < line[0].bottom
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return min(a1, b1) - max(a0, b0)
 
@@ -136,6 +151,24 @@ def _clusters(words: list[Word], gap: float = 1.0) -> list[list[Word]]:
         else:
             out.append([w])
             right = w.x1
+    return out
+
+
+def _spaced_labels(groups: list[list[Word]], body: list[Word]) -> list[list[Word]]:
+    """A label printed with its characters spaced out (`项 目`, `金 额`) is one header cell: two
+    lone characters side by side on one line, with the body's words running across the gap or
+    forming a label printed that way (类 款 项 stay three columns)."""
+    out: list[list[Word]] = []
+    for g in groups:
+        prev = out[-1] if out else None
+        if (prev and len(prev) == 1 and len(g) == 1 and len(prev[0].text) == 1 == len(g[0].text)
+                and abs(prev[0].top - g[0].top) < 2
+                and g[0].x0 - prev[0].x1 < SETTINGS.spaced_label_gap * (g[0].x1 - g[0].x0)
+                and (any(w.x0 < prev[0].x1 and w.x1 > g[0].x0 for w in body)
+                     or prev[0].text + g[0].text in vocabulary.SPACED_LABELS)):
+            prev.append(g[0])
+        else:
+            out.append(list(g))
     return out
 
 
@@ -249,7 +282,7 @@ def build_columns(
                     spanning.discard(i)
     else:
         leaves = [w for i, w in enumerate(header) if i not in spanning]
-        groups = _clusters(leaves)
+        groups = _spaced_labels(_clusters(leaves), list(body))
         if not groups:
             return []
         spans = [(min(w.x0 for w in g), max(w.x1 for w in g)) for g in groups]
@@ -269,11 +302,37 @@ def build_columns(
             k = column_at(columns, w.xmid)
             if k is not None:
                 own[k].append(w)
+    cell_of = {id(header[i]): tuple(ks) for i, ks in cells.items()}
     for k, c in enumerate(columns):
         c.own = join_cell(own[k])
         c.ctx = join_cell(ctx[k])
-        c.parents = [join_words(line) for line in cluster_lines(ctx[k])]
+        c.parents = _parent_labels(ctx[k], cell_of, rules)
     return columns
+
+
+def _parent_labels(words: list[Word], cell_of: dict[int, tuple], rules: list[Rule]) -> list[str]:
+    """One label per spanning cell, outermost first. The lines of one ruled cell (the same columns
+    covered, no rule between them) are one wrapped label: 公务用车购置及 / 运行费."""
+    labels: list[tuple[float, str]] = []
+    by_cell: dict[tuple, list[list[Word]]] = {}
+    for line in cluster_lines(words):
+        key = cell_of.get(id(line[0]))
+        if key is None or any(cell_of.get(id(w)) != key for w in line):
+            labels.append((line[0].top, join_words(line)))
+            continue
+        runs = by_cell.setdefault(key, [])
+        if runs and not _rule_between(rules, runs[-1][-1], line[0]):
+            runs[-1].extend(line)
+        else:
+            runs.append(list(line))
+    labels += [(min(w.top for w in run), join_cell(run)) for runs in by_cell.values() for run in runs]
+    return [text for _, text in sorted(labels, key=lambda t: t[0])]
+
+
+def _rule_between(rules: list[Rule], above: Word, below: Word) -> bool:
+    """A horizontal rule under `above` and over `below` at the words' x."""
+    x = below.xmid
+    return any(r.orientation == "h" and above.ymid < r.top < below.ymid and r.x0 <= x <= r.x1 for r in rules)
 
 
 def column_at(columns: list[Column], x: float) -> int | None:
@@ -339,6 +398,8 @@ def group_rows(
         return [list(line) for line in lines], "text lines"
     anchors: list[int] = []
     for i, line in enumerate(lines):
+        if len(line) == 1 and re.fullmatch(r"\d{2}", line[0].text):
+            continue  # a code's last two digits wrapped under it (`20801` / `01`): part of the row above
         for w in line:
             k = column_at(columns, w.xmid)
             if k is not None and columns[k].field in anchor_fields and w.text.strip():
@@ -354,10 +415,27 @@ def group_rows(
     return [rows[a] for a in anchors], "text lines joined to the nearest line with a code or amount"
 
 
+def _glued_code_columns(words: list[Word], columns: list[Column]) -> dict[int, int]:
+    """A 3-digit code printed a space before its label (`210 卫生健康支出`) sits in the label's
+    cell, whichever column its own position falls in: {id(code word): the label's column}."""
+    out: dict[int, int] = {}
+    for w in words:
+        if not re.fullmatch(r"\d{3}", w.text):
+            continue
+        gap = SETTINGS.code_glue_gap * (w.bottom - w.top)
+        label = next((v for v in words if abs(v.top - w.top) < 1 and 0 <= v.x0 - w.x1 <= gap
+                      and v.text[:1] and not v.text[:1].isdigit()), None)
+        k = column_at(columns, label.xmid) if label else None
+        if k is not None:
+            out[id(w)] = k
+    return out
+
+
 def row_cells(words: list[Word], columns: list[Column]) -> list[str]:
     per: list[list[Word]] = [[] for _ in columns]
+    glued = _glued_code_columns(words, columns)
     for w in words:
-        k = column_at(columns, w.xmid)
+        k = glued.get(id(w), column_at(columns, w.xmid))
         if k is not None:
             per[k].append(w)
     return [join_cell(ws) for ws in per]
@@ -365,7 +443,16 @@ def row_cells(words: list[Word], columns: list[Column]) -> list[str]:
 
 def region_lines(words: list[Word], top: float, bottom: float, page_height: float) -> list[list[Word]]:
     inside = [w for w in words if top <= w.ymid < bottom]
-    return [line for line in cluster_lines(inside) if not is_footer(line, page_height)]
+    lines = cluster_lines(inside)
+    return [line for k, line in enumerate(lines)
+            if not is_footer(line, page_height) or (k and _code_tail(line, lines[k - 1]))]
+
+
+def _code_tail(line: list[Word], above: list[Word]) -> bool:
+    """Two digits right under a code, flush with it: the code's wrapped end, no page number."""
+    w, first = line[0], above[0]
+    return (len(line) == 1 and bool(re.fullmatch(r"\d{2}", w.text)) and bool(re.fullmatch(r"\d{3}|\d{5}", first.text))
+            and abs(w.x0 - first.x0) < 1 and w.top - first.bottom < 2 * (w.bottom - w.top))
 
 
 def read_segment(
@@ -378,13 +465,14 @@ def read_segment(
     anchor_fields: set[str],
     every_line: bool,
     lone_total: bool = True,
-    score=None,  # callable(fields, rows of cells) -> how well the template's identities hold
+    row_sums=None,  # the template's row sums [(total, parts)]: they choose between column readings
 ) -> Segment:
     """Split a region's lines into meta, header, body and note, then rebuild the grid.
 
     Without vertical rules the columns can be cut two ways (gutters next to the header's
     words, or the body's own columns); when the two readings differ, the template's
-    identities choose; on a tie, geometry does: the body's own columns first, then gutters."""
+    identities choose, row by row, through the placement engine the text front end uses
+    (`placement.settle_readings`); a cell no reading settles stays empty with a warning."""
     seg = Segment(page=page_number)
     header: list[Word] = []
     body: list[list[Word]] = []
@@ -394,7 +482,7 @@ def read_segment(
         x1 = max(w.x1 for line in lines for w in line)
         label_end = x0 + SETTINGS.total_zone * (x1 - x0)
     below = _amounts_below(lines)
-    for i, line in enumerate(lines):
+    for li, line in enumerate(lines):
         text = line_text(line)
         if state == "body" and _NEXT_TABLE_NO.match(text):
             break  # the next table's number label ("公开10表", "表 3") ends this one
@@ -407,13 +495,14 @@ def read_segment(
             m = _UNIT.search(text)
             if m:
                 seg.unit = m.group(1)
-            if _META.search(text):
+            if _META.search(text) or (_NAME_LABEL.search(text) and not header):
                 continue
             if is_index_row(line):
                 continue
             # a 合计 alone with amounts printed below it is a header cell (centred over header rows);
             # with none below, the blank total row of an empty table
-            if is_body_line(line, total_label, label_end, lone_total and not below[i]):
+            if is_body_line(line, total_label, label_end, lone_total and not below[li]) \
+                    and not _header_cell_line(lines, li, total_label):
                 state = "body"
             else:
                 header.extend(line)
@@ -456,7 +545,7 @@ def read_segment(
         vx = body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
     body_words = [w for line in body for w in line]
     readings = [("vertical rules" if len(vx) >= 3 else "header positions and gutters between body words", "gutter")]
-    if header and len(vx) < 3 and score is not None:
+    if header and len(vx) < 3 and row_sums is not None:
         readings.append(("header positions and the body's own columns", "bands"))
         readings.append(("header positions (upper cells spanning) and the body's own columns", "bands+stacked"))
     candidates = []
@@ -467,11 +556,7 @@ def read_segment(
         rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
         candidates.append((how, columns, found, rows, rows_from))
     if len(candidates) > 1 and any(_cells_of(c[3]) != _cells_of(candidates[0][3]) for c in candidates):
-        scores = [score([c.field for c in cand[1]], [r.cells for r in cand[3]]) for cand in candidates]
-        prefer = {0: 1, 1: 2, 2: 0}  # on a tie: the body's own columns, then gutters, then spanning cells
-        best = max(range(len(candidates)), key=lambda k: (scores[k], prefer[k]))
-        how, columns, found, rows, rows_from = candidates[best]
-        how += f"; the identities chose it over {len(candidates) - 1} other readings (scores {scores})"
+        how, columns, found, rows, rows_from = _choose_reading(candidates, row_sums, total_label, seg)
     else:
         how, columns, found, rows, rows_from = candidates[0]
     if previous and found and not any(c.field in anchor_fields - {"code"} for c in columns):
@@ -496,6 +581,84 @@ def _amounts_below(lines: list[list[Word]]) -> list[bool]:
         seen = seen or (i < end and any(is_number(w.text) and not _is_year(lines[i], k)
                                         for k, w in enumerate(lines[i])))
     return out
+
+
+_TEXT_FIELDS = ("code", "name", "item", "project_name")
+PREFER = {0: 1, 1: 2, 2: 0}  # the frame on a tie: the body's own columns, then gutters, then spanning cells
+
+
+def parse_number(cell: str) -> Decimal | None:
+    """A printed amount, or None for a blank cell or one that is no amount."""
+    try:
+        return parse_amount(cell)
+    except NotAnAmount:
+        return None
+
+
+def _placements(columns: list[Column], rows: list[GridRow]) -> list[Placement | None]:
+    """Each row's amounts by field; None where a value cell holds no number (a misreading)."""
+    out: list[Placement | None] = []
+    for row in rows:
+        placed: Placement | None = {}
+        for col, cell in zip(columns, row.cells, strict=False):
+            if not col.field or col.field in _TEXT_FIELDS or col.field.startswith("text_") or not cell.strip():
+                continue
+            try:
+                value = parse_amount(cell)
+            except NotAnAmount:
+                placed = None
+                break
+            if value is not None:
+                placed[col.field] = value
+        out.append(placed)
+    return out
+
+
+def _labels(columns: list[Column], rows: list[GridRow]) -> list[str]:
+    return ["".join(c for col, c in zip(columns, r.cells, strict=False)
+                    if col.field in _TEXT_FIELDS).replace(" ", "") for r in rows]
+
+
+def _choose_reading(candidates, rules, total_label: re.Pattern, seg: Segment):
+    """Column readings that differ: the frame is the one keeping most row sums (geometry on a
+    tie); where every reading finds the same rows, each row's amounts are settled by the
+    placement engine, and a row it cannot settle keeps only the cells all its candidates share."""
+    placed = [_placements(cand[1], cand[3]) for cand in candidates]
+    scores = [sum(sums_held(p, rules) if p is not None else -1 for p in rows) for rows in placed]
+    best = max(range(len(candidates)), key=lambda k: (scores[k], PREFER.get(k, 0)))
+    how, columns, found, rows, rows_from = candidates[best]
+    how += f"; the identities chose it over {len(candidates) - 1} other readings (scores {scores})"
+    labels = [_labels(cand[1], cand[3]) for cand in candidates]
+    if any(lab != labels[best] for lab in labels) or any(p is None for p in placed[best]):
+        return how, columns, found, rows, rows_from
+    readings = [rows_ for rows_ in placed if None not in rows_]
+    codes = [re.sub(r"\D", "", lab) if re.match(r"^\d", lab) else "" if total_label.match(lab) else "-"
+             for lab in labels[best]]
+    fields = sorted({f for rows_ in readings for p in rows_ for f in p})
+    settled = settle_readings(readings, codes, fields, rules)
+    rows = [_rewrite(row, columns, text_row, readings, candidates, k, seg)
+            for k, (row, text_row) in enumerate(zip(rows, settled, strict=True))]
+    return how + "; amounts settled row by row by the row and hierarchy sums", columns, found, rows, rows_from
+
+
+def _rewrite(row: GridRow, columns: list[Column], settled, readings, candidates, k: int, seg: Segment) -> GridRow:
+    """The frame's row with the settled amounts (as printed) in their fields' cells."""
+    printed: dict[tuple[str, Decimal], str] = {}
+    for cand in candidates:
+        for col, cell in zip(cand[1], cand[3][k].cells, strict=False):
+            if col.field and cell.strip() and parse_number(cell) is not None:
+                printed.setdefault((col.field, parse_number(cell)), cell)
+    chosen = settled.chosen or {}
+    if settled.ambiguous:
+        options = " | ".join("、".join(f"{f}={v}" for f, v in o.items()) for o in settled.candidates[:4])
+        seg.warnings.append(f"row {''.join(row.cells[:2]).strip() or k + 1}: the column readings disagree "
+                            f"(candidates: {options}); the uncertain cells are left empty")
+    cells = list(row.cells)
+    for i, col in enumerate(columns):
+        if col.field and col.field not in _TEXT_FIELDS and not col.field.startswith("text_") and i < len(cells):
+            value = chosen.get(col.field)
+            cells[i] = printed.get((col.field, value), "") if value is not None else ""
+    return GridRow(cells, row.page, row.top)
 
 
 def _cells_of(rows: list[GridRow]) -> list[list[str]]:

@@ -13,7 +13,9 @@ arithmetic then removes the impossible ones:
 - every 类 = Σ its 款 and every 款 = Σ its 项, per column.
 
 What is left with more than one placement is reported, and only the cells all remaining
-placements agree on are filled: the solver never guesses.
+placements agree on are filled: the solver never guesses. The same holds when the printed
+order of the part columns is unknown (`solve_orders`): each possible order is solved, the
+anchors choose, and the cells the remaining orders disagree on stay empty.
 """
 
 from __future__ import annotations
@@ -104,6 +106,38 @@ def solve(rows: list[TextRow], fields: list[str], rules, empty: set[str],
     """Choose each row's placement; mark rows that stay ambiguous."""
     for row in rows:
         row.candidates = candidates(row.values, fields, rules, empty)
+    narrow(rows, fields, anchors)
+
+
+def sums_held(placement: Placement, rules) -> int:
+    """The row sums a placement keeps minus the ones it breaks (sums it has no part of: 0)."""
+    points = 0
+    for total, parts in rules:
+        if placement.get(total) is None or all(placement.get(p) is None for p in parts):
+            continue
+        points += 1 if _close(placement.get(total), sum((placement.get(p) or Decimal(0) for p in parts),
+                                                         Decimal(0))) else -1
+    return points
+
+
+def settle_readings(readings: list[list[Placement]], codes: list[str], fields: list[str], rules) -> list[TextRow]:
+    """Rows read several ways (a PDF's column cuts): readings[k][i] is row i in reading k.
+    Each row's candidates are its distinct readings that keep the row sums best; the
+    hierarchy sums then choose, and a row still open keeps only the cells its candidates share."""
+    rows = []
+    for i, code in enumerate(codes):
+        options = _unique([reading[i] for reading in readings])
+        best = max(sums_held(o, rules) for o in options)
+        level = {3: 1, 5: 2, 7: 3}.get(len(code), 0) if code.isdigit() else (0 if code == "" else 4)
+        rows.append(TextRow(code if code.isdigit() else "", level, [],
+                            candidates=[o for o in options if sums_held(o, rules) == best]))
+    narrow(rows, fields, {})
+    return rows
+
+
+def narrow(rows: list[TextRow], fields: list[str], anchors: dict[str, dict[str, Decimal | None]]) -> None:
+    """From each row's candidates, keep what the anchors and the hierarchy sums allow."""
+    for row in rows:
         anchor = anchors.get(row.code if row.level else "")
         if anchor:
             kept = [c for c in row.candidates if _matches(c, anchor)]
@@ -188,3 +222,33 @@ def _product_size(pools) -> int:
         if size > MAX_COMBOS:
             return size
     return size
+
+
+def _anchored(rows: list[TextRow], anchors: dict[str, dict[str, Decimal | None]]) -> int:
+    """How many rows' chosen placements agree with their anchors."""
+    return sum(1 for r in rows if r.chosen and (a := anchors.get(r.code if r.level else "")) and _matches(r.chosen, a))
+
+
+def solve_orders(make_rows, orders: list[list[str]], rules, empty: set[str],
+                 anchors: dict[str, dict[str, Decimal | None]], printed: list[str] | None = None) -> list[TextRow]:
+    """Solve the rows for each possible printed order of the value columns; the orders the
+    anchors agree with most stay (the order the header prints, if it is one of them), and
+    where they disagree on a row, only the cells they share are kept (the row is marked
+    ambiguous, its candidates the differing placements)."""
+    outcomes = []
+    for order in orders:
+        rows = make_rows()
+        solve(rows, order, rules, empty, anchors)
+        outcomes.append((_anchored(rows, anchors), order, rows))
+    best = max(score for score, _, _ in outcomes)
+    kept = [rows for score, order, rows in outcomes if score == best and order == printed]
+    kept = kept or [rows for score, _, rows in outcomes if score == best]
+    merged = kept[0]
+    for k, row in enumerate(merged):
+        options = _unique([rows[k].chosen or {} for rows in kept])
+        if len(options) > 1:
+            row.ambiguous = True
+            row.candidates = options
+            row.chosen = {name: value for name, value in options[0].items()
+                          if all(o.get(name) == value for o in options[1:])}
+    return merged

@@ -52,5 +52,13 @@ class LayoutSettings:
     """Without rules, a line belongs to the first row when it sits this many points closer
     to that row than to the header line above it."""
 
+    spaced_label_gap: float = 3.0
+    """Two lone header characters at most this many character widths apart, with body words
+    running across the gap, are one label printed spaced out (`项 目`), not two columns."""
+
+    code_glue_gap: float = 0.4
+    """A 3-digit code at most this many text heights (a space) before a label is that label's
+    code, printed in its cell (`210 卫生健康支出`); cells are padded further apart than this."""
+
 
 SETTINGS = LayoutSettings()

@@ -12,11 +12,13 @@ from ..contract import BY_NAME
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
 from . import template, vocabulary
+from .codes import LoneCodes
 from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
 from .model import Reading, Row, Table, Warning_
-from .numbers import parse_amount
+from .numbers import BLANK, parse_amount
 from .settings import SETTINGS
 from .sideways import index_row, read_sideways
+from .source_list import read_source_list
 
 _TABLE_NO_LINE = vocabulary.TABLE_NUMBER
 _HEADING = vocabulary.PART_HEADING
@@ -31,6 +33,7 @@ class Title:
     text: str
     number: str
     carry: tuple[str, str] = ("", "")  # 类/款 of the table it continues: 款/项 printed alone after a break
+    before: list = dataclasses.field(default_factory=list)  # that table's rows: the sums of its open 款
 
 
 def _looks_like_title(text: str, height: float, median: float) -> bool:
@@ -133,16 +136,16 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
         nxt = titles[ti + 1] if ti + 1 < len(titles) else None
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _stem(template._TITLE_PREFIX.sub("", title.text)) == _stem(last.title):
-            title.carry = _last_codes(last)
+            title.carry, title.before = _last_codes(last), last.rows
         segments = _read_segments(doc, title, nxt)
-        if segments and not segments[0].header_found and not title.resource.startswith("extra_"):
+        listed = _source_list(doc, title, nxt, warnings) if title.resource == "income_summary" else None
+        if listed is None and segments and not segments[0].header_found and not title.resource.startswith("extra_"):
             # the header names no column the contract knows: keep the table as printed
-            title = Title(title.page, title.top, title.bottom, template.extra_name(title.text), title.text, title.number,
-                          title.carry)
+            title = dataclasses.replace(title, resource=template.extra_name(title.text))
             warnings.append(Warning_("header has no contract column; published as an extra table",
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
-        table = _to_table(title, segments, warnings)
+        table = listed or _to_table(title, segments, warnings)
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _continues(last, table):
             # the title repeated on the next page ("…表（续）"): the same table goes on
@@ -164,6 +167,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                                      doc.pages[title.page].number, title.text))
         tables[table.resource] = table
     return tables, warnings
+
+
+def _source_list(doc: Document, title: Title, nxt: Title | None, warnings: list[Warning_]) -> Table | None:
+    """An income table printed as a list of sources (项目名称 | 金额), read as one row; else None."""
+    page = doc.pages[title.page]
+    bottom = nxt.top - 0.5 if nxt and nxt.page == title.page else page.height + 1
+    table = Table(resource=title.resource, title=template._TITLE_PREFIX.sub("", title.text), table_number=title.number)
+    return read_source_list(page, title.bottom + 0.5, bottom, table, parse_number_or_none, warnings)
 
 
 def _last_codes(table: Table) -> tuple[str, str]:
@@ -197,6 +208,10 @@ def _append(earlier: Table, table: Table) -> None:
             for line, row in enumerate((r for r in rows if r["side"] == side), start=1):
                 row["line"] = line
         earlier.rows = rows
+    if earlier.resource == "final_general_basic_expenditure" and all(
+            ("personnel" in r) != ("public" in r) for r in earlier.rows):
+        # side-by-side 人员经费 | 公用经费 lists over several pages: the left list first, as on one page
+        earlier.rows = [r for r in earlier.rows if "personnel" in r] + [r for r in earlier.rows if "public" in r]
 
 
 def _without_pages(rows: list[Row], earlier: Table) -> list[Row]:
@@ -232,11 +247,11 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
             break
         seg = read_segment(
             page.number, lines, page.rules, template.TOTAL_LABEL, previous, match, anchors, every_line,
-            lone_total=layout.kind != "items", score=identity_score(title.resource),
+            lone_total=layout.kind != "items", row_sums=template.ROW_SUMS.get(title.resource, []),
         )
         if pi != title.page and not seg.rows:
             break
-        if pi != title.page and not seg.header_found and not _goes_on(seg.rows):
+        if pi != title.page and not seg.header_found and not _goes_on(seg.rows, seg.columns):
             break
         if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
             break  # another table's header (a table printed without a title we know)
@@ -247,31 +262,6 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         pi += 1
         top = 0
     return segments
-
-
-def identity_score(resource: str):
-    """How well a reading of a table's rows keeps the template's row sums: each holding sum
-    counts one, each failing sum and each cell that is not one number costs one."""
-    sums = template.ROW_SUMS.get(resource, [])
-
-    def score(fields: list[str | None], rows: list[list[str]]) -> int:
-        points = 0
-        for cells in rows:
-            values: dict[str, Decimal | None] = {}
-            for field, cell in zip(fields, cells, strict=False):
-                if not field or not cell.strip() or field in ("code", "name", "item", "project_name"):
-                    continue
-                value = parse_number_or_none(cell)
-                points -= value is None
-                values[field] = value
-            for total, parts in sums:
-                if values.get(total) is None or all(values.get(p) is None for p in parts):
-                    continue
-                held = abs(values[total] - sum((values.get(p) or Decimal(0) for p in parts), Decimal(0)))
-                points += 1 if held <= Decimal("0.011") else -1
-        return points
-
-    return score
 
 
 def _numbers_are_no_labels(segments) -> None:
@@ -292,17 +282,31 @@ def _same_header(columns: list[Column], previous: list[Column]) -> bool:
     return {c.field for c in columns if c.field} <= {c.field for c in previous if c.field} | {"code", "name", "item"}
 
 
-def _starts_like_row(row: GridRow) -> bool:
+def _starts_like_row(row: GridRow, columns: list[Column] = ()) -> bool:
+    """A continuation page's first line is a row of the table above it: it starts with a code
+    or a total; on a two-sided table (收/支 side by side) a side's label is one too."""
     first = next((c for c in row.cells if c), "")
-    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`)
-    return bool(re.match(r"^[\[【［〔]?\d{2}", first)) or bool(template.TOTAL_LABEL.match(first))
+    # a code (`208`, `2080501`, `208 05 01`, `[2080501]…`), or 款/项 printed alone (`05`, `01`);
+    # on a two-sided table also a numbered line (`十四、资源勘探工业信息等支出`, 决算 公开04 p.2)
+    if re.match(r"^[\[【［〔]?\d{2}", first) or template.TOTAL_LABEL.match(first):
+        return True
+    sides = [c for c, col in zip(row.cells, columns, strict=False) if col.field == "item" and c]
+    if len(sides) == 1 and sum(1 for col in columns if col.field == "item") == 1:
+        # an items table (三公): a label with amounts in the value columns, and nothing else there
+        values = [c for c, col in zip(row.cells, columns, strict=False)
+                  if col.field and col.field not in ("item", "code", "name") and c.strip()]
+        return bool(values) and all(parse_number_or_none(c) is not None or c.strip() in BLANK for c in values)
+    if sum(1 for col in columns if col.field == "item") < 2:
+        return False
+    return any(_SIDE_CODE.match(c) or vocabulary.ENUMERATED_LABEL.match(template.norm(c)) or template.TOTAL_LABEL.match(c)
+               for c in sides)
 
 
-def _goes_on(rows: list[GridRow]) -> bool:
+def _goes_on(rows: list[GridRow], columns: list[Column] = ()) -> bool:
     """A page with no header continues the table when it starts like a row, or when its lines, in the
     table's columns, hold amounts and start with a numbered label (`十四、资源勘探工业信息等支出`) or
     end with a total (`总计`): a two-sided table going on with its last lines."""
-    if _starts_like_row(rows[0]):
+    if _starts_like_row(rows[0], columns):
         return True
     cells = [template.norm(c) for r in rows for c in r.cells if c.strip()]
     if not any(parse_number_or_none(c) is not None for c in cells):
@@ -321,6 +325,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     table.pages = sorted({s.page for s in segments})
     table.unit = next((s.unit for s in segments if s.unit), "万元")
     table.note = "".join(s.note for s in segments)
+    warnings.extend(Warning_(w, s.page, table.title) for s in segments for w in s.warnings)
     header = next((s for s in segments if s.header_found), None)
     if header is None:
         warnings.append(Warning_("header not recognised; table left empty", segments[0].page, table.title))
@@ -340,7 +345,9 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
     if layout.kind != "extra":
         # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
+        second = layout.kind == "classification"  # a second classification's code/name columns: kept
         kept = [k for k in unknown if _holds_numbers(k, rows) or _label(header.columns[k]) in other_classification
+                or (second and template.classification_kind(header.columns[k].own))
                 or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
         table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
         table.x_text = [name for name, title in table.x_fields
@@ -358,7 +365,7 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         has_code = has_code or _bracketed_codes(rows)
         table.classification = has_code
         table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
-        read = (partial(_classification_rows, carry=title.carry) if has_code
+        read = (partial(_classification_rows, carry=title.carry, before=title.before) if has_code
                 else _two_sided_rows if table.two_sided else _item_rows)
         table.rows = read(rows, valuefields, table, warnings)
         return table
@@ -369,7 +376,8 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         table.columns = ["code", "name", "total", "personnel", "public"]
         table.rows = _side_by_side_lists(rows, table, warnings)
         return table
-    convert = {"classification": partial(_classification_rows, carry=title.carry), "two_sided": _two_sided_rows,
+    convert = {"classification": partial(_classification_rows, carry=title.carry, before=title.before),
+               "two_sided": _two_sided_rows,
                "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
     return table
@@ -573,15 +581,55 @@ def _split_code(name: str, code_cells: list[str]) -> tuple[list[str], str]:
     return code_cells, name
 
 
-def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "")) -> list[Row]:
+def _code_digits(cell: str) -> str:
+    """A code cell without its spaces, and without the dots or dashes joining its parts (`208.05.01`)."""
+    cell = cell.replace(" ", "")
+    return re.sub(r"\D", "", cell) if vocabulary.SEPARATED_CODE.match(cell) else cell
+
+
+def _warn(warnings: list[Warning_], page: int, title: str, message: str) -> None:
+    warnings.append(Warning_(message, page, title))
+
+
+def _code_parts(code_cells: list[str], last: tuple[str, str], lone: LoneCodes, total, warn) -> tuple[str, str, str]:
+    """类, 款, 项 of a row from its code cells: separate 类/款/项 columns (empty ones carried from
+    the rows above), or one cell (7 digits, or 款/项 alone completed by `LoneCodes`)."""
+    last_class, last_section = last
+    if len(code_cells) >= 2:
+        parts = (code_cells + ["", "", ""])[:3]
+        cls, sec, item = parts
+        if any(len(p) == 1 for p in (sec, item)):
+            warn(f"code part printed as one digit in {'/'.join(p for p in parts if p)}; read as two (e.g. 2 → 02)")
+            sec, item = (p.zfill(2) if p else p for p in (sec, item))
+        if not cls and (sec or item):
+            cls = last_class
+        if not sec and item:
+            sec = last_section
+        return cls, sec, item
+    digits = re.sub(r"\D", "", code_cells[0]) if code_cells else ""
+    if len(digits) == 2 and last_class:
+        if not lone.warned:
+            lone.warned = True
+            warn("款/项 codes printed alone: completed from the row above, 款 or 项 told by the sums")
+        return lone.complete(digits, last_class, total)
+    if digits and len(digits) not in (3, 5, 7):
+        warn(f"code {digits!r} has an unexpected length")
+    return digits[:3], digits[3:5], digits[5:7]
+
+
+def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", ""), before=()) -> list[Row]:
     out: list[Row] = []
     last_class, last_section = carry
     last_item: tuple[str, str, str] | None = None
     last_name = ""
+    spec = BY_NAME.get(table.resource)
+    lone = LoneCodes(economic=bool(spec and spec.classification == "economic"))  # 类/款 only: no 项
+    for earlier in before:  # the table this one continues: the 款 it left open
+        lone.seen(int(earlier.get("level") or 0), earlier.get("total"), str(earlier.get("section_code") or ""))
     for row, columns in rows:
         if index_row(row):
             continue  # 栏次 1 2 3 … numbering the columns, not a row of the table
-        code_cells = [c.replace(" ", "") for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
+        code_cells = [_code_digits(c) for c, col in zip(row.cells, columns, strict=True) if col.field == "code"]
         name = _text(row, columns, "name") or _text(row, columns, "item")
         stray = "".join(c for c in code_cells if c and not c.isdigit())
         if stray and set(stray) <= set("类款项"):  # the 类/款/项 sub-header printed on the total row's line
@@ -594,22 +642,8 @@ def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "
         project = _text(row, columns, "project_name")
         if not name and not any(code_cells) and all(v is None for v in values.values()):
             continue
-        if len(code_cells) >= 2:
-            parts = (code_cells + ["", "", ""])[:3]
-            cls, sec, item = parts
-            if any(len(p) == 1 for p in (sec, item)):
-                warnings.append(Warning_(f"code part printed as one digit in {'/'.join(p for p in parts if p)}; "
-                                         "read as two (e.g. 2 → 02)", row.page, table.title))
-                sec, item = (p.zfill(2) if p else p for p in (sec, item))
-            if not cls and (sec or item):
-                cls = last_class
-            if not sec and item:
-                sec = last_section
-        else:
-            digits = re.sub(r"\D", "", code_cells[0]) if code_cells else ""
-            cls, sec, item = digits[:3], digits[3:5], digits[5:7]
-            if digits and len(digits) not in (3, 5, 7):
-                warnings.append(Warning_(f"code {digits!r} has an unexpected length", row.page, table.title))
+        warn = partial(_warn, warnings, row.page, table.title)
+        cls, sec, item = _code_parts(code_cells, (last_class, last_section), lone, values.get("total"), warn)
         code = cls + sec + item if cls else ""
         if not code and project and last_item:
             # a project row under the 项 printed just above it, its code not repeated
@@ -622,6 +656,7 @@ def _classification_rows(rows, valuefields, table: Table, warnings, carry=("", "
         if cls:
             last_class = cls
             last_section = sec
+            lone.seen(level, values.get("total"), sec)
         rec: Row = {
             "code": code,
             "class_code": cls if code else "",

@@ -250,7 +250,8 @@ LAYOUTS: dict[str, Layout] = {
             ("state_capital_budget", _source("国有资本")),
             ("special_account", lambda own, ctx: ("专户" in own or (own in _SUB and "专户" in ctx))
              and not _carry(own, ctx)),
-            ("unit_funds", lambda own, ctx: own == "单位资金" or (own in _SUB and "单位资金" in ctx)),
+            ("unit_funds", lambda own, ctx: (own == "单位资金" or (own in _SUB and "单位资金" in ctx))
+             and not _carry(own, ctx)),  # 上年结转结余 / 单位资金 is a carry-over, not this year's
             ("nonfiscal_carryover", _any("非财政")),
             ("fiscal_carryover", _any("结转")),
         ),
@@ -405,7 +406,31 @@ def match_columns(resource: str, labels: list[tuple[str, str]]) -> list[str | No
                     used.add(name)
                     break
         out.append(chosen)
-    return out
+    return _one_subject_column(resource, labels, out)
+
+
+_ECONOMIC_KEYED = ("general_basic_expenditure", "final_general_basic_expenditure")
+
+
+def classification_kind(label: str) -> str | None:
+    """Which classification a header names: function, economic or government_economic (else None)."""
+    text = norm(label)
+    if "经济" in text:
+        return "government_economic" if "政府" in text else "economic"
+    return "function" if "功能" in text else None
+
+
+def _one_subject_column(resource: str, labels: list[tuple[str, str]], fields: list[str | None]) -> list[str | None]:
+    """Where several classifications are printed side by side (Beijing: 支出功能分类科目 | 政府支出经济
+    分类科目 | 部门支出经济分类科目, each cell `30101-基本工资`; Xi'an: 部门经济科目编码/名称 | 政府经济
+    科目编码/名称), the resource's own classification gives `code` and `name`; the others are left
+    unmapped (kept as `x_` text fields)."""
+    kinds = {k: classification_kind(labels[k][0]) for k, f in enumerate(fields) if f in ("code", "name")}
+    present = {kind for kind in kinds.values() if kind}
+    wanted = "economic" if resource in _ECONOMIC_KEYED else "function"
+    if len(present) < 2 or wanted not in present:
+        return fields
+    return [None if k in kinds and kinds[k] not in (wanted, None) else f for k, f in enumerate(fields)]
 
 
 TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计|收入总计|支出总计|收入合计|支出合计|本年收入合计|本年支出合计)$")
@@ -431,6 +456,8 @@ def x_name(label: str, taken: dict[str, str]) -> str:
 
 # common tables the contract has no resource for, by key words of their title (first match wins)
 COMMON_EXTRAS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("一般公共预算", "经济分类"), "general_budget_by_economic_class"),
+    (("一般公共预算", "基本支出", "功能分类"), "general_basic_by_function"),
     (("政府采购",), "procurement"),
     (("政府购买服务",), "purchased_services"),
     (("机关运行经费",), "operating_costs"),
@@ -450,6 +477,7 @@ def extra_name(title: str) -> str:
     """extra_<ascii-slug> for a table the contract has no resource for: a short English name from
     `COMMON_EXTRAS`, else the pinyin of the title."""
     text = _YEAR.sub("", _TITLE_PREFIX.sub("", norm(title)))
+    text = re.sub(r"[-—]?不含上年结转", "", text)  # Xi'an's qualifier: says what the table leaves out
     for words, name in COMMON_EXTRAS:
         if all(w in text for w in words) and title_resource(title) is None:
             return "extra_" + name

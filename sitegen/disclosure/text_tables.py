@@ -13,11 +13,12 @@ from decimal import Decimal
 
 from ..contract import BY_NAME
 from ..extract.document import Document
-from . import template
+from . import template, vocabulary
+from .codes import text_code_lines
 from .model import Reading, Row, Table, Warning_
 from .narrative import squeeze
 from .numbers import NotAnAmount, is_amount, looks_numeric, parse_amount
-from .placement import TextRow, solve
+from .placement import TextRow, solve, solve_orders
 
 _CODE_START = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 _CODE2 = re.compile(r"^\d{2}$")
@@ -78,6 +79,9 @@ def locate(lines: list[str]) -> list[tuple[str, str, int, int]]:
             if _PART.match(lines[j]):
                 end = j
                 break
+        if out and out[-1][0] == resource and re.search(r"续\)?$", title) and out[-1][3] == i:
+            out[-1] = (resource, out[-1][1], out[-1][2], end)  # …表（续）: the same table goes on
+            continue
         out.append((resource, title, i + 1, end))
     return out
 
@@ -110,7 +114,22 @@ def _row_starts(tokens: list[str]) -> bool:
     return len(tokens) > 1 and any(_is_num(c) for c in cells[1:]) and not _is_num(first)
 
 
-def _raw_rows(lines: list[str]) -> tuple[list[_Raw], str | None]:
+HEADER_WORD_CHARS = 4  # a lone header word this long repeats the header; a shorter one may end a wrapped name
+
+
+def _repeats_header(tokens: list[str], header_words: set[str]) -> bool:
+    """A line made only of words of the table's first header (a lone `助` or `上级` is rather
+    the end of a wrapped name)."""
+    return bool(tokens) and set(tokens) <= header_words and (len(tokens) > 1 or len(tokens[0]) >= HEADER_WORD_CHARS)
+
+
+def _first_header_words(body: list[str]) -> set[str]:
+    """The words of the lines above the table's first amount: its header, as first printed."""
+    first = next((k for k, line in enumerate(body) if any(is_amount(t) for t in _tokens(line))), len(body))
+    return {t for line in body[:first] for t in _tokens(line) if t}
+
+
+def _raw_rows(lines: list[str], header_words: set[str] = frozenset()) -> tuple[list[_Raw], str | None]:
     rows: list[_Raw] = []
     unit = None
     in_header = False
@@ -141,7 +160,8 @@ def _raw_rows(lines: list[str]) -> tuple[list[_Raw], str | None]:
             rows.append(row)
             pending = []
             in_header = False
-        elif _STRONG_HEADER.search(squeeze(line)) or total_without_numbers:
+        elif (_STRONG_HEADER.search(squeeze(line)) or total_without_numbers
+              or (rows and _repeats_header(tokens, header_words))):
             in_header = True  # a header repeated after a page break: skip it up to the next row
         elif rows and not in_header and not rows[-1].tabbed and not tabbed and not _HEADER_WORDS.search(squeeze(line)):
             rows[-1].lines.append(tokens)  # a wrapped name, or the numbers under it
@@ -212,6 +232,9 @@ def _classification(raw: _Raw, value_count: int, has_project: bool):
                 values.append(_num(t))
             elif t:
                 texts.append(t)
+    if has_project and len(texts) == 2 and not raw.before and len(raw.lines) == 1:
+        # one line, two words: the subject's name and the project's, printed a column apart
+        return "".join(codes), texts[0], [texts[1]], values, None
     return "".join(codes), "".join(texts), [], values, None
 
 
@@ -245,15 +268,23 @@ def read_text_tables(doc: Document, narrative: list[Row], warnings: list[Warning
         if resource in tables:
             continue
         layout = template.layout(resource)
-        body = _screen(lines[start:end], title, warnings)
-        raws, unit = _raw_rows(body)
+        body = lines[start:end]
+        if layout.kind == "classification":  # codes first: `208.01` is no number to screen out
+            body, alone = text_code_lines(body, BY_NAME[resource].classification == "economic")
+            if alone:
+                warnings.append(Warning_("款/项 codes printed alone: completed from the row above, "
+                                         "款 or 项 told by the sums", None, title))
+        # classification rows skip a repeated header themselves (its lines up to the next code)
+        body = _without_repeated_headers(_screen(body, title, warnings), resource,
+                                         header_words=layout.kind != "classification")
+        raws, unit = _raw_rows(body, _first_header_words(body))
         table = Table(resource=resource, title=template._TITLE_PREFIX.sub("", title), unit=unit or "万元")
         if layout.kind == "two_sided":
             table.rows = _two_sided(body, resource, tables, warnings, table)
         elif layout.kind == "items":
             table.rows = _items(body, resource, tables, warnings, table)
         else:
-            table.rows = _classified(raws, resource, tables, narrative, warnings, table)
+            table.rows = _classified(raws, resource, tables, narrative, warnings, table, _header_lines(body))
         tabbed = any("\t" in line for line in lines[start:end])
         table.reading = Reading(columns="tab stops" if tabbed else "the template's arithmetic (placement.py)",
                                 rows="text lines")
@@ -347,28 +378,91 @@ def _anchors(resource: str, tables: dict[str, Table], narrative: list[Row]) -> d
     return anchors
 
 
-def _classified(raws: list[_Raw], resource: str, tables, narrative, warnings, table: Table) -> list[Row]:
+def _text_rows(parsed, fields: list[str] = (), rules=()) -> list[TextRow]:
+    """One TextRow per parsed row; a tab row whose cells add up is placed by its cells."""
+    rows: list[TextRow] = []
+    for digits, _name, _extra, values, positional in parsed:
+        level = 0 if not digits else {3: 1, 5: 2, 7: 3}.get(len(digits), 3)
+        row = TextRow(digits, level, values)
+        if positional is not None and fields:
+            placed = {fields[k]: v for k, v in positional.items()}
+            if _consistent(placed, fields, rules):
+                row.candidates = [placed]
+                row.chosen = placed
+        rows.append(row)
+    return rows
+
+
+# part columns whose printed order varies between documents
+_SWAPPABLE = (("basic", "project"), ("personnel", "public"), ("general_budget", "fund_budget"))
+
+
+def _field_orders(resource: str, fields: list[str], header: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """Every order of the value columns the text may print (each swappable pair either way),
+    and the order the header prints where one header line names both columns of each pair
+    (a wrapped label's pieces land on other lines, so never across lines): the anchors decide
+    first, the printed header breaks their ties."""
+    named = [template.match_columns(resource, [(t, "") for t in tokens]) for tokens in header]
+    orders, printed = [list(fields)], list(fields)
+    for a, b in _SWAPPABLE:
+        if a not in fields or b not in fields:
+            continue
+        orders += [[b if f == a else a if f == b else f for f in order] for order in orders]
+        line = next((n for n in named if a in n and b in n), None)
+        if line is None:
+            printed = None
+        elif printed is not None and line.index(b) < line.index(a):
+            printed = [b if f == a else a if f == b else f for f in printed]
+    return orders, printed
+
+
+def _without_repeated_headers(body: list[str], resource: str, header_words: bool = True) -> list[str]:
+    """The body without what a page break repeats: the table's number (公开04表, 附表1), its title
+    (…表（续）) and lines repeating the header above the first row."""
+    first = next((k for k, line in enumerate(body) if any(is_amount(t) for t in _tokens(line))), len(body))
+    words = _first_header_words(body)
+    out = body[:first]
+    for line in body[first:]:
+        tokens = [t for t in _tokens(line) if t]
+        text = template.norm(line)
+        header = header_words and _repeats_header(tokens, words)
+        if tokens and (header or vocabulary.TABLE_NUMBER.match(text)
+                       or (text.endswith(("(续)", "续表")) and template.title_resource(line) == resource)):
+            continue
+        out.append(line)
+    return out
+
+
+def _header_lines(body: list[str]) -> list[list[str]]:
+    """The lines above the table's first row."""
+    out = []
+    for line in body:
+        tokens = _tokens(line)
+        if _row_starts(tokens):
+            break
+        out.append(tokens)
+    return out
+
+
+def _classified(raws: list[_Raw], resource: str, tables, narrative, warnings, table: Table,
+                header: list[list[str]] = ()) -> list[Row]:
     spec = BY_NAME[resource]
     fields = [f.name for f in spec.value_fields]
     rules = template.ROW_SUMS.get(resource, [])
     parsed = [_classification(raw, len(fields), "project_name" in spec.field_names) for raw in raws]
     # a total label with no number under it is a header cell ("合计" over a column), not a row
     parsed = [p for p in parsed if p[0] or p[3] or not _TOTAL.match(p[1])]
-    rows: list[TextRow] = []
-    for digits, _name, _extra, values, positional in parsed:
-        level = 0 if not digits else {3: 1, 5: 2, 7: 3}.get(len(digits), 3)
-        row = TextRow(digits, level, values)
-        if positional is not None:
-            placed = {fields[k]: v for k, v in positional.items()}
-            if _consistent(placed, fields, rules):
-                row.candidates = [placed]
-                row.chosen = placed
-        rows.append(row)
+    rows = _text_rows(parsed, fields, rules)
     free = [r for r in rows if r.chosen is None]
     if free:
         rules = template.ROW_SUMS.get(resource, [])
         empty = _empty_columns(tables).get(resource, set())
-        solve(rows, fields, rules, empty, _anchors(resource, tables, narrative))
+        anchors = _anchors(resource, tables, narrative)
+        if any(raw.tabbed for raw in raws):
+            solve(rows, fields, rules, empty, anchors)
+        else:
+            orders, printed = _field_orders(resource, fields, header)
+            rows = solve_orders(lambda: _text_rows(parsed), orders, rules, empty, anchors, printed)
     out: list[Row] = []
     for (digits, name, extra, values, _), row in zip(parsed, rows, strict=True):
         cls, sec, item = digits[:3], digits[3:5], digits[5:7]

@@ -19,8 +19,11 @@ MONEY_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元|千元|亿元)")
 # lines above a table's header that are no header: unit, 编制部门, the table number
 TABLE_META = re.compile(
     r"(编制(部门|单位)|^\s*(金额)?单位\s*[:：]|^\s*(公开)?表\s*[0-9一二三四五六七八九十]+\s*$|^\s*公开\d+表\s*$"
-    r"|(部门|单位)名称\s*[:：]|^\s*部门\s*[:：])"  # `单位名称` alone heads a column of unit names
+    r"|(部门|单位)名称\s*[:：]|^\s*部门\s*[:：])"
 )
+# 部门名称 / 单位名称 without a colon: a name line above the header, or a column label inside it
+# (Xi'an's 三公 table prints 单位名称 on the line of a wrapped parent cell's second line)
+NAME_LABEL = re.compile(r"部门名称|单位名称")
 # a note under a table: 注：…, 备注：…, （注：…）
 NOTE = re.compile(r"^\s*[（(]?\s*(备注|注)?\s*[:：]")
 # a line printed inside an empty table saying so: 此表为空, 本表为空表, 本表无数据
@@ -33,6 +36,10 @@ LINE_NUMBER_LABEL = re.compile(r"(栏\s*次|行\s*次|栏\s*号)")
 LINE_NUMBER_TOKEN = re.compile(r"^(※|\*+|\d{1,2}|[A-Z])$")
 # a classification code printed in brackets before its name: [201]一般公共服务支出
 BRACKETED_CODE = re.compile(r"^\s*[\[【［〔]\s*(\d{3,7})\s*[\]】］〕]\s*(.*)$")
+# a classification code whose parts are joined by a dot or a dash: 208.05.01, 208-05-01
+SEPARATED_CODE = re.compile(r"^\d{3}(?:\s*[.\-－—–·]\s*\d{2}){1,2}$")
+# two-character header labels often printed with their characters spaced out: 项 目, 金 额
+SPACED_LABELS = frozenset({"项目", "金额", "合计", "总计", "小计", "科目", "名称", "预算", "收入", "支出"})
 # a code glued to its name: `201 一般…`, `2010801-行政运行`; never `367.54` → `367` + `.54`
 GLUED_CODE = re.compile(r"^(\d{2,7})\s*(?:[-－—]\s*)?([^\d.,，\s%\-－—].*)$")
 # a 收支 table's expenditure label starting with its 类 code: `201 一般公共服务支出`; never `170,800`
