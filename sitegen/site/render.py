@@ -30,9 +30,17 @@ from .database import DB_NAME, SiteDatabase
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .findings import finding_views
 from .glossary import BY_TERM, GLOSSARY
-from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
+from .listing import (
+    listings,
+    navigation,
+    page_file,
+    update_changelog,
+    write_catalog,
+    write_compare_data,
+    write_sitemap,
+)
 from .notes import reading_notes
-from .search import SYNONYMS, document_texts, index_entry, search_text
+from .search import search_text, write_search_index
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, load_packages, money, outturn
 
@@ -282,7 +290,6 @@ def _summary_row(pkg: PackageView) -> dict:
         "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
         "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},
         "coverage": _coverage_summary(pkg),
-        "texts": document_texts(pkg),
     }
 
 
@@ -305,10 +312,6 @@ def _compare_entry(row: dict) -> dict:
     keys = ("name", "year", "kind", "region", "total", "basic", "project", "three_public", "staff",
             "staff_basis", "per_staff", "project_share", "classes")
     return {"url": row["url"] + "index.html", **{k: row.get(k, "") for k in keys}}
-
-
-def _write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter,
@@ -373,17 +376,18 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             by_year[str(r["year"])].append(r)
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
-    _write_json(tmp / "search.json", {"synonyms": SYNONYMS, "docs": [index_entry(r, r.get("texts", [])) for r in rows]})
-    _write_json(tmp / "compare.json", [_compare_entry(r) for r in rows])
+    write_search_index(tmp / "search", rows)  # data files, not pages: not in the sitemap
+    write_compare_data(tmp, pages, _compare_entry)
     root = {"root": "", "footer": footer}
     html = {
-        "index.html": env.get_template("index.html").render(nav=nav, headline=headline, synonyms=SYNONYMS,
+        "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
                                                             home_regions=HOME_REGIONS, **root),
         "quality.html": env.get_template("quality.html").render(rows=worst, partial=partial, headline=headline,
                                                                 checks=CHECKS.values(), **root),
         "glossary.html": env.get_template("glossary.html").render(glossary=GLOSSARY, **root),
         "compare.html": env.get_template("compare.html").render(
-            by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS, **root),
+            by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS,
+            years=[y["year"] or "unknown" for y in nav], **root),
         "catalog.html": env.get_template("catalog.html").render(nav=nav, combined=combined, version=version, **root),
         "dictionary.html": env.get_template("dictionary.html").render(
             resources=dictionary(), guide=loading_guide(),
