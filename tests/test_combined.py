@@ -201,3 +201,15 @@ def test_downloads_are_made_once_per_input(site, tmp_path, monkeypatch):
     for xlsx in (tmp_path / "out").glob("*/*/data/*.xlsx"):
         assert xlsx.stat().st_nlink >= 2 and xlsx.stat().st_size > 0
         assert "<!-- new -->" in (xlsx.parent.parent / "index.html").read_text(encoding="utf-8")
+
+
+def test_listing_pages_follow_the_region_hierarchy(site):
+    """新疆维吾尔自治区 lists its own unit and links down to 巴音郭楞蒙古自治州 → 焉耆回族自治县."""
+    province = site / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu"
+    top = (province / "index.html").read_text(encoding="utf-8")
+    assert "新疆维吾尔自治区社会保险中心" in top and "焉耆县社会保险中心" not in top
+    assert 'href="ba-yin-guo-leng-meng-gu-zi-zhi-zhou/index.html"' in top
+    county = next(province.glob("ba-yin*/yan-qi*/index.html")).read_text(encoding="utf-8")
+    assert "焉耆县社会保险中心" in county and 'href="../../index.html">新疆维吾尔自治区</a>' in county
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu/index.html">新疆维吾尔自治区</a> <small>2</small>' in home
