@@ -73,7 +73,7 @@ def test_home_search_finds_a_unit_by_name_pinyin_initials_and_abbreviation(site,
     page.wait_for_load_state()
     assert page.locator("h1").first.inner_text().startswith("焉耆县社会保险中心")
     fetched = [a for a in asked if "/search/" in a]
-    assert fetched and all(a.endswith((".json")) for a in fetched) and not any("search.json" in a for a in asked)
+    assert fetched and all(a.endswith(".json") for a in fetched) and not any("search.json" in a for a in asked)
     assert not errors and not foreign
 
 

@@ -6,7 +6,14 @@ import json
 
 from sitegen.site.listing import PAGE_ROWS, listings, write_compare_data
 from sitegen.site.regions import region_levels
-from sitegen.site.search import DOCS_PER_CHUNK, MAX_POSTINGS, bucket_count, key_hash, name_keys, write_search_index
+from sitegen.site.search import (
+    DOCS_PER_CHUNK,
+    MAX_POSTINGS,
+    bucket_count,
+    key_hash,
+    name_keys,
+    write_search_index,
+)
 
 
 def test_region_levels_cut_after_administrative_suffixes():
