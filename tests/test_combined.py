@@ -213,3 +213,27 @@ def test_listing_pages_follow_the_region_hierarchy(site):
     assert "焉耆县社会保险中心" in county and 'href="../../index.html">新疆维吾尔自治区</a>' in county
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu/index.html">新疆维吾尔自治区</a> <small>2</small>' in home
+
+
+def test_no_op_rebuild_reads_no_package(site, tmp_path, monkeypatch):
+    """With nothing changed the build compares file stats only; a rewritten package is seen."""
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    cache = tmp_path / "cache"
+    render.render_site(data, tmp_path / "a", cache=cache)
+    loaded = []
+    original = render.load_packages
+    monkeypatch.setattr(render, "load_packages", lambda root: loaded.append(root) or original(root))
+    report = render.render_site(data, tmp_path / "a", cache=cache)
+    assert loaded == [] and report.rendered == [] and len(report.reused) == 2
+    descriptor = next(data.glob("yan-qi*/2024-budget/datapackage.json"))
+    dp = json.loads(descriptor.read_text(encoding="utf-8"))
+    dp["unit"]["name"] = "焉耆县社会保险中心（改名）"
+    tmp = descriptor.with_suffix(".tmp")
+    tmp.write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(descriptor)  # as the writer replaces files: by rename
+    report = render.render_site(data, tmp_path / "a", cache=cache)
+    assert loaded and report.rendered == [f"{descriptor.parent.parent.name}/2024-budget"]
+    assert "焉耆县社会保险中心（改名）" in (tmp_path / "a" / report.rendered[0] / "index.html").read_text(encoding="utf-8")

@@ -79,6 +79,27 @@ class SiteReport:
 
 
 MANIFEST = ".sitegen-manifest.json"
+STATE = "state.json"  # in the cache: what a no-op build compares (file stats, not contents)
+
+
+def build_state(packages_root: Path, sources: dict[Path, Path], templates_digest: str, *params: str) -> dict:
+    """Each package's datapackage.json (inode, mtime, size) and its source's name and size, with
+    the templates and options: equal to the last build's state means nothing to do. Package
+    files are replaced by rename, so a changed package always shows a new inode or mtime."""
+    root = Path(packages_root).resolve()
+    files: dict[str, list] = {}
+    for unit in sorted(os.scandir(root), key=lambda e: e.name) if root.is_dir() else []:
+        if not unit.is_dir():
+            continue
+        for entry in sorted(os.scandir(unit.path), key=lambda e: e.name):
+            try:
+                st = os.stat(os.path.join(entry.path, "datapackage.json"))
+            except (NotADirectoryError, FileNotFoundError):
+                continue
+            source = sources.get(root / unit.name / entry.name)
+            size = source.stat().st_size if source and source.exists() else ""
+            files[f"{unit.name}/{entry.name}"] = [st.st_ino, st.st_mtime_ns, st.st_size, source.name if source else "", size]
+    return {"inputs": [templates_digest, *params], "files": files}
 
 
 def _digest_tree(root: Path) -> str:
@@ -436,6 +457,25 @@ def _unit_pages(env: Environment, pkg: PackageView, siblings: list[PackageView],
         report.rendered.append(rel)
 
 
+def _save_state(state_file: Path | None, state: dict) -> None:
+    if state_file is not None:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
+
+
+def _unchanged_site(out: Path, state: dict, state_file: Path | None) -> SiteReport | None:
+    """The report of the last build when its state equals this one (a no-op), else None."""
+    if state_file is None:
+        return None
+    try:
+        if json.loads(state_file.read_text(encoding="utf-8")) != state or not (out / "index.html").exists():
+            return None
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return SiteReport([out / rel / "index.html" for rel in manifest], [], list(manifest))
+
+
 def render_site(
     packages_root: Path,
     out: Path,
@@ -454,6 +494,15 @@ def render_site(
     sources = {Path(k).resolve(): Path(v) for k, v in (sources or {}).items()}
     templates = templates or default_templates()
     env = environment(templates)
+    out = Path(out)
+    templates_digest = _digest_tree(templates)
+    state_file = Path(cache) / STATE if cache else None
+    state = build_state(packages_root, sources, templates_digest, site_url, region, str(out.resolve()))
+    unchanged = _unchanged_site(out, state, state_file)
+    if unchanged is not None:
+        return unchanged
+    if state_file is not None:
+        state_file.unlink(missing_ok=True)  # saved again when this build is published
     views = load_packages(packages_root)
     if region:  # one site of a national deployment: the disclosures of one region
         views = [v for v in views if str(v.unit.get("region", "")).startswith(region)]
@@ -468,7 +517,6 @@ def render_site(
         old_manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         old_manifest = {}
-    templates_digest = _digest_tree(templates)
     views_by_unit: dict[str, list[PackageView]] = {}  # built once: no page scans every package
     for pkg in views:
         views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
@@ -480,6 +528,7 @@ def render_site(
     }
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
+        _save_state(state_file, state)
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
     tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
@@ -526,6 +575,7 @@ def render_site(
                                                            list(licenses.values()), site_url)]
         _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _save_state(state_file, state)
         row_cache.prune()
         downloads.prune()
     finally:
