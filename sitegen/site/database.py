@@ -143,8 +143,6 @@ def write_parquet(folder: Path, tables: dict[str, list[dict]], target: Path) -> 
     import pyarrow.csv as pacsv
     import pyarrow.dataset as ds
 
-    if target.exists():
-        shutil.rmtree(target)
     written = []
     for name, fields in tables.items():
         schema = arrow_schema(fields)
@@ -152,6 +150,8 @@ def write_parquet(folder: Path, tables: dict[str, list[dict]], target: Path) -> 
             folder / f"{name}.csv",
             convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True),
         )
+        if (target / name).exists():
+            shutil.rmtree(target / name)
         partitioned = "year" in schema.names
         ds.write_dataset(
             reader, target / name, format="parquet",

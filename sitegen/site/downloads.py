@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
 import shutil
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from ..contract import BY_NAME, SOURCE_PAGE
 from ..package.writer import build_time, source_file_name
-from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter, file_sha256
+from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter
 from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_parquet
 from .views import PackageView
 
@@ -205,11 +204,7 @@ COMBINED_TITLES = {
     "disclosures": "公开文件一览（每份一行）",
     "units": "单位一览",
 }
-BOM_DIR = "excel"  # UTF-8 with BOM copies for Excel on Chinese Windows; the canonical CSV has none
-
-
-def _combined_resource(folder: Path, name: str, fields: list[dict]) -> dict:
-    digest, size = file_sha256(folder / f"{name}.csv")
+def _combined_resource(name: str, fields: list[dict], whole: dict, parts: list[str]) -> dict:
     spec = BY_NAME.get(name)
     return {
         "name": name,
@@ -219,33 +214,29 @@ def _combined_resource(folder: Path, name: str, fields: list[dict]) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": size,
-        "hash": "sha256:" + digest,
+        "bytes": whole["bytes"],
+        "hash": "sha256:" + whole["sha256"],
         "schema": {"fields": fields, "missingValues": [""]},
         **({"unit": "万元"} if spec and spec.value_fields else {}),
+        "sitegen_partitions": parts,  # the same rows by year and province: <table>/<year>/<province>.csv
     }
-
-
-def _bom_copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        fout.write(codecs.BOM_UTF8)
-        shutil.copyfileobj(fin, fout, 1 << 20)
 
 
 def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: list[dict],
                     sources: list[dict]) -> list[dict]:
-    """Close the combined CSVs, describe them, finish the database, derive Excel copies and Parquet."""
+    """Close the combined tables (partitions, whole CSVs, Excel copies, Parquet), describe them,
+    finish the database."""
     folder = writer.folder
-    tables = writer.close()
-    resources = [_combined_resource(folder, name, fields) for name, fields in tables.items()]
-    for res in resources:
-        _bom_copy(folder / res["path"], folder / BOM_DIR / res["path"])
+    tables, wholes = writer.close()
+    parts = {name: sorted(str(p.relative_to(folder)) for p in (folder / name).rglob("*.csv"))
+             if (folder / name).is_dir() else [] for name in tables}
+    resources = [_combined_resource(name, fields, wholes[name], parts[name]) for name, fields in tables.items()]
     descriptor = {
         "profile": "data-package",
         "name": "sitegen-combined",
         "title": "全部单位合并数据（万元）",
-        "description": ("Every published package combined, one CSV per resource; rows start with "
+        "description": ("Every published package combined, one CSV per resource (also cut by year and "
+                        "province: <table>/<year>/<province>.csv, see sitegen_partitions); rows start with "
                         "unit_id, unit_name, region, year, kind; money in 万元 (元 shifted exactly, "
                         "see printed_unit). Read codes as strings: " + PANDAS_CALL),
         "created": build_time(),
@@ -260,7 +251,7 @@ def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: li
                 "description": descriptor["description"]}
     database.finish(folder / "units.csv", folder / DB_NAME)
     write_metadata(folder / "metadata.json", metadata)
-    write_parquet(folder, tables, folder / PARQUET_DIR)
+    write_parquet(folder, {"units": tables["units"]}, folder / PARQUET_DIR)
     return resources
 
 

@@ -21,6 +21,7 @@ from . import strings
 from .combined import (
     CombinedWriter,
     DownloadCache,
+    PartitionStore,
     RowCache,
     loading_guide,
     package_fragment,
@@ -131,7 +132,13 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def _keep_identical(new: Path, old: Path) -> None:
-    """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime)."""
+    """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime);
+    a file hard-linked from the cache as it was last time is the same inode: nothing to read."""
+    try:
+        if os.path.samefile(new, old):
+            return
+    except OSError:
+        return
     if (old.is_file() and new.is_file() and old.stat().st_size == new.stat().st_size
             and _same_bytes(old, new)):
         new.unlink()
@@ -345,7 +352,7 @@ def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWrite
         row = _summary_row(pkg)
         entry = {"summary": row, "tables": package_fragment(pkg, row)}
         row_cache.put(key, entry)
-    combined.add(entry["tables"], entry["summary"])
+    combined.add(key, entry["summary"])
     database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), entry["tables"])
     return {**entry["summary"], "pkg": pkg}
 
@@ -542,8 +549,10 @@ def render_site(
         manifest: dict[str, str] = {}
         rows: list[dict] = []
         (site / "data" / "combined").mkdir(parents=True)
-        combined_rows = CombinedWriter(site / "data" / "combined")
-        row_cache = RowCache(cache / "rows" if cache else None)
+        row_cache = RowCache(cache / "rows" if cache else tmp / "rows")  # partitions re-read it
+        store = PartitionStore((cache or tmp) / "combined", {k: v for k, v in table_fields().items() if k != "units"},
+                               row_cache.get)
+        combined_rows = CombinedWriter(site / "data" / "combined", store)
         downloads = DownloadCache(cache / "downloads" if cache else None)
         database = SiteDatabase((cache or site / "data" / "combined") / DB_NAME, table_fields())
         licenses: dict[str, dict] = {}
