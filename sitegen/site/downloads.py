@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import shutil
@@ -16,6 +17,7 @@ from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_
 from .views import PackageView
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+XLSX_DATE = datetime.datetime(1980, 1, 1)
 PUBLISHER = "sitegen 开放数据（据各单位公开的部门预算、决算文件整理）"
 
 
@@ -47,22 +49,29 @@ def _number(value: str):
     return int(d) if d == d.to_integral_value() and "." not in value else float(d)
 
 
-def safe_cell(sheet, value, numeric: bool = False):
-    """One XLSX cell that never executes and never rounds: text is stored as text (a leading
-    "=" stays characters, never a formula); an amount is a number only when Excel holds it
-    exactly, else its printed digits as text."""
-    from openpyxl.cell import WriteOnlyCell
-
+def safe_cell(value, numeric: bool = False) -> tuple[str, object] | None:
+    """How one XLSX cell is written, never executing and never rounding: ("number", value)
+    only when Excel holds the amount exactly, else ("string", text) — a leading "=" stays
+    characters, never a formula; None for an empty cell."""
     if value is None or value == "":
         return None
     number = _number(value) if numeric and isinstance(value, str) else None
     if number is not None:
-        return number
+        return "number", number
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.data_type = "s"
-    return cell
+        return "number", value
+    return "string", str(value)
+
+
+def _write_row(sheet, row: int, values: list, numeric: list[bool] | None = None) -> None:
+    for col, value in enumerate(values):
+        cell = safe_cell(value, numeric[col] if numeric else False)
+        if cell is None:
+            continue
+        if cell[0] == "number":
+            sheet.write_number(row, col, cell[1])
+        else:
+            sheet.write_string(row, col, cell[1])
 
 
 XLSX_MAX_WIDTH = 60  # characters; wider text wraps in Excel anyway
@@ -81,7 +90,6 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 def _widths(sheet, header_rows: list[list[str]], rows: list[list]) -> None:
     """Column widths from the longest cell (CJK characters count double), within bounds."""
-    from openpyxl.utils import get_column_letter
 
     def width(value) -> int:
         text = str(value if value is not None else "")
@@ -90,29 +98,29 @@ def _widths(sheet, header_rows: list[list[str]], rows: list[list]) -> None:
     columns = max((len(r) for r in [*header_rows, *rows]), default=0)
     for i in range(columns):
         longest = max((width(r[i]) for r in [*header_rows, *rows] if i < len(r)), default=0)
-        sheet.column_dimensions[get_column_letter(i + 1)].width = max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, longest + 2))
+        sheet.set_column(i, i, max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, longest + 2)))
 
 
 def _table_sheet(wb, taken: set[str], title: str, fields: list, rows: list[dict]) -> None:
     """Row 1 the Chinese titles, row 2 the field names (as in the CSV), frozen above the data."""
-    sheet = wb.create_sheet(_sheet_name(title, taken))
+    sheet = wb.add_worksheet(_sheet_name(title, taken))
     header = [[f.title for f in fields], [f.name for f in fields]]
     body = [[row.get(f.name, "") for f in fields] for row in rows]
     _widths(sheet, header, body)
-    sheet.freeze_panes = "B3" if len(fields) > 1 else "A3"
+    sheet.freeze_panes(2, 1 if len(fields) > 1 else 0)
     numeric = [f.type in ("number", "integer") for f in fields]
-    for line in header:
-        sheet.append([safe_cell(sheet, v) for v in line])
-    for line in body:
-        sheet.append([safe_cell(sheet, v, n) for v, n in zip(line, numeric, strict=True)])
+    for i, line in enumerate(header):
+        _write_row(sheet, i, line)
+    for i, line in enumerate(body, start=len(header)):
+        _write_row(sheet, i, line, numeric)
 
 
 def _pairs_sheet(wb, taken: set[str], title: str, pairs: list[tuple[str, object]]) -> None:
-    sheet = wb.create_sheet(_sheet_name(title, taken))
+    sheet = wb.add_worksheet(_sheet_name(title, taken))
     rows = [[k, _text(v)] for k, v in pairs]
     _widths(sheet, [], rows)
-    for row in rows:
-        sheet.append([safe_cell(sheet, v) for v in row])
+    for i, row in enumerate(rows):
+        _write_row(sheet, i, row)
 
 
 def _text(value) -> str:
@@ -147,9 +155,12 @@ def about_pairs(pkg: PackageView, citation: str) -> list[tuple[str, object]]:
 def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
     """A workbook for Excel users: 说明 (provenance, licence), one sheet per table with the
     field-name row and a frozen header, 单位概况 (unit facts), 核对发现 (findings)."""
-    from openpyxl import Workbook  # only when a download is made
+    import xlsxwriter  # only when a download is made
 
-    wb = Workbook(write_only=True)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    wb.set_properties({"created": XLSX_DATE})  # reproducible: no build time inside
     taken: set[str] = set()
     _pairs_sheet(wb, taken, "说明", about_pairs(pkg, citation))
     for desc in pkg.descriptor.get("resources", []):
@@ -164,9 +175,7 @@ def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
     _pairs_sheet(wb, taken, "单位概况", facts)
     _table_sheet(wb, taken, "核对发现", [_SchemaField({"name": n, "type": t, "title": FINDING_TITLES.get(n, n)})
                                       for n, t in FINDING_FIELDS], pkg.findings())
-    buf = io.BytesIO()
-    wb.save(buf)
-    # openpyxl stamps the current time into docProps/core.xml: rewrite with a fixed date
+    wb.close()
     _normalise_zip(buf.getvalue(), target)
 
 
