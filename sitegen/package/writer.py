@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from pypinyin import lazy_pinyin
-
 from .. import __version__
 from ..contract import (
     BY_NAME,
@@ -35,6 +33,10 @@ _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 
 def slugify(text: str) -> str:
     """Lowercase ASCII, hyphen-separated; Chinese becomes pinyin. Never empty."""
+    from pypinyin import (
+        lazy_pinyin,  # 0.5 s to import: only when a slug is made (a no-op build makes none)
+    )
+
     parts = lazy_pinyin(text or "")
     slug = _SLUG_BAD.sub("-", "-".join(parts).lower()).strip("-")
     slug = re.sub(r"-{2,}", "-", slug)[:80].strip("-")

@@ -14,8 +14,6 @@ import json
 import re
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 # Abbreviations people type → the words documents print (one line each; both directions match).
 SYNONYMS = {
     "社保": "社会保险",
@@ -37,6 +35,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 def pinyin_keys(text: str) -> str:
     """'焉耆县社会保险中心' → 'yanqixianshehuibaoxianzhongxin yqxshbxzx' (Han characters only)."""
+    from pypinyin import Style, lazy_pinyin
+
     han = "".join(_HAN.findall(text))
     if not han:
         return ""
@@ -66,6 +66,8 @@ COMMON = 0  # the postings of a key too common to index
 
 def name_keys(name: str) -> set[str]:
     """The keys a name is found by: Han pairs, pinyin syllable prefixes, pairs of initials."""
+    from pypinyin import lazy_pinyin
+
     keys: set[str] = set()
     for run in re.findall(r"[\u4e00-\u9fff]+", name):
         keys.update(run[i:i + 2] for i in range(len(run) - 1))
