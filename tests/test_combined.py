@@ -216,7 +216,8 @@ def test_listing_pages_follow_the_region_hierarchy(site):
 
 
 def test_no_op_rebuild_reads_no_package(site, tmp_path, monkeypatch):
-    """With nothing changed the build compares file stats only; a rewritten package is seen."""
+    """With nothing changed the build compares file stats only; a rewritten package is seen,
+    and only it is read."""
     from sitegen.site import render
 
     data = tmp_path / "dp"
@@ -224,8 +225,8 @@ def test_no_op_rebuild_reads_no_package(site, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     render.render_site(data, tmp_path / "a", cache=cache)
     loaded = []
-    original = render.load_packages
-    monkeypatch.setattr(render, "load_packages", lambda root: loaded.append(root) or original(root))
+    original = render._views
+    monkeypatch.setattr(render, "_views", lambda *a: loaded.append(a) or original(*a))
     report = render.render_site(data, tmp_path / "a", cache=cache)
     assert loaded == [] and report.rendered == [] and len(report.reused) == 2
     descriptor = next(data.glob("yan-qi*/2024-budget/datapackage.json"))
@@ -234,7 +235,12 @@ def test_no_op_rebuild_reads_no_package(site, tmp_path, monkeypatch):
     tmp = descriptor.with_suffix(".tmp")
     tmp.write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
     tmp.replace(descriptor)  # as the writer replaces files: by rename
+    read = []
+    original_descriptor = render.PackageView.descriptor.fget
+    monkeypatch.setattr(render.PackageView, "descriptor",
+                        property(lambda view: read.append(view.unit_id) or original_descriptor(view)))
     report = render.render_site(data, tmp_path / "a", cache=cache)
+    assert set(read) == {descriptor.parent.parent.name}  # the unchanged package is not read at all
     assert loaded and report.rendered == [f"{descriptor.parent.parent.name}/2024-budget"]
     assert "焉耆县社会保险中心（改名）" in (tmp_path / "a" / report.rendered[0] / "index.html").read_text(encoding="utf-8")
 

@@ -41,9 +41,9 @@ from .listing import (
     write_sitemap,
 )
 from .notes import reading_notes
-from .search import search_text, write_search_index
+from .search import name_keys, pinyin_keys, search_text, write_search_index
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
-from .views import PackageView, load_packages, money, outturn
+from .views import PackageView, money, outturn
 
 
 def default_templates() -> Path:
@@ -316,6 +316,8 @@ def _summary_row(pkg: PackageView) -> dict:
         "source_url": source.get("url", ""),
         "source_sha256": source.get("sha256", ""),
         "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
+        "pinyin": pinyin_keys(pkg.unit.get("name", "")),
+        "keys": sorted(name_keys(pkg.unit.get("name", ""))),
         "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},
         "coverage": _coverage_summary(pkg),
     }
@@ -343,18 +345,28 @@ def _compare_entry(row: dict) -> dict:
 
 
 def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter,
-                  database: SiteDatabase) -> dict:
-    """The package's summary row (for listing pages) after adding its combined rows; both come
-    from the cache when the package did not change."""
+                  database: SiteDatabase, known: dict | None = None) -> tuple[dict, str]:
+    """The package's summary row (for listing pages) after adding its combined rows, and its
+    row-cache key. `known`: last build's key and summary of an unchanged package (nothing read)."""
+    if known is not None:
+        key, summary = known["key"], known["summary"]
+        row_cache.used.add(key)  # its entry stays: a changed partition re-reads it
+        ident = (pkg.unit_id, str(summary.get("year") or ""), summary.get("kind", ""))
+        combined.add(key, summary)
+        database.add(key, ident, lambda: (row_cache.get(key) or _entry(pkg, row_cache, key))["tables"])
+        return {**summary, "pkg": pkg}, key
     key = row_cache.key(pkg)
-    entry = row_cache.get(key)
-    if entry is None:
-        row = _summary_row(pkg)
-        entry = {"summary": row, "tables": package_fragment(pkg, row)}
-        row_cache.put(key, entry)
+    entry = row_cache.get(key) or _entry(pkg, row_cache, key)
     combined.add(key, entry["summary"])
-    database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), entry["tables"])
-    return {**entry["summary"], "pkg": pkg}
+    database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), lambda: entry["tables"])
+    return {**entry["summary"], "pkg": pkg}, key
+
+
+def _entry(pkg: PackageView, row_cache: RowCache, key: str) -> dict:
+    row = _summary_row(pkg)
+    entry = {"summary": row, "tables": package_fragment(pkg, row)}
+    row_cache.put(key, entry)
+    return entry
 
 
 COMPARE_ROWS = 100  # units per year on the comparison page (largest budgets); the rest via browse/
@@ -464,6 +476,56 @@ def _unit_pages(env: Environment, pkg: PackageView, siblings: list[PackageView],
         report.rendered.append(rel)
 
 
+KNOWN = "packages.json"  # in the cache: each package's stat, fingerprint, row key and summary row
+
+
+def _known_packages(cache: Path | None, state: dict) -> dict[str, dict]:
+    """Last build's facts of the packages whose datapackage.json has not changed since (same
+    stat, same templates and options): with them a build reads nothing of those packages."""
+    if cache is None:
+        return {}
+    try:
+        saved = json.loads((Path(cache) / KNOWN).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    if saved.get("inputs") != state["inputs"]:
+        return {}
+    files = state["files"]
+    return {rel: k for rel, k in saved.get("packages", {}).items() if files.get(rel) == k.get("stat")}
+
+
+def _save_known(cache: Path | None, state: dict, packages: dict[str, dict]) -> None:
+    if cache is not None:
+        Path(cache).mkdir(parents=True, exist_ok=True)
+        tmp = Path(cache) / (KNOWN + ".tmp")
+        tmp.write_text(json.dumps({"inputs": state["inputs"], "packages": packages}, ensure_ascii=False,
+                                  separators=(",", ":")), encoding="utf-8")
+        tmp.replace(Path(cache) / KNOWN)
+
+
+def _views(packages_root: Path, state: dict, known: dict[str, dict]) -> list[PackageView]:
+    """A view of every package, in path order; a known package's descriptor is not read, an
+    unreadable new one is skipped (as load_packages does)."""
+    root = Path(packages_root)
+    views = []
+    for rel in sorted(state["files"], key=lambda r: f"{r}/datapackage.json"):
+        unit_id, slug = rel.split("/")
+        view = PackageView(root / unit_id / slug, unit_id, slug)
+        if rel not in known:
+            try:
+                view.descriptor  # noqa: B018 - skip unreadable packages now
+            except (OSError, json.JSONDecodeError):
+                continue
+            view.forget()
+        views.append(view)
+    return views
+
+
+def _region_of(view: PackageView, known: dict[str, dict]) -> str:
+    fact = known.get(f"{view.unit_id}/{view.slug}")
+    return fact["summary"].get("region", "") if fact else view.unit.get("region", "")
+
+
 def _save_state(state_file: Path | None, state: dict) -> None:
     if state_file is not None:
         state_file.parent.mkdir(parents=True, exist_ok=True)
@@ -510,12 +572,12 @@ def render_site(
         return unchanged
     if state_file is not None:
         state_file.unlink(missing_ok=True)  # saved again when this build is published
-    views = load_packages(packages_root)
+    known = _known_packages(cache, state)
+    views = _views(packages_root, state, known)
     if region:  # one site of a national deployment: the disclosures of one region
-        views = [v for v in views if str(v.unit.get("region", "")).startswith(region)]
+        views = [v for v in views if str(_region_of(v, known)).startswith(region)]
         for v in views:
             v.forget()
-    out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
         if stale.is_dir():  # left by an interrupted build
@@ -528,11 +590,15 @@ def render_site(
     for pkg in views:
         views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
     by_unit = {unit_id: [v.slug for v in group] for unit_id, group in views_by_unit.items()}
-    fingerprints = {
-        f"{pkg.unit_id}/{pkg.slug}": _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
-                                                  by_unit[pkg.unit_id])
-        for pkg in views
-    }
+    fingerprints = {}
+    for pkg in views:
+        rel = f"{pkg.unit_id}/{pkg.slug}"
+        if rel in known and known[rel]["siblings"] == by_unit[pkg.unit_id]:
+            fingerprints[rel] = known[rel]["fingerprint"]
+        else:
+            known.pop(rel, None)
+            fingerprints[rel] = _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
+                                             by_unit[pkg.unit_id])
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
         _save_state(state_file, state)
@@ -548,10 +614,16 @@ def render_site(
         (site / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
         rows: list[dict] = []
+        remembered: dict[str, dict] = {}
         (site / "data" / "combined").mkdir(parents=True)
         row_cache = RowCache(cache / "rows" if cache else tmp / "rows")  # partitions re-read it
+        by_key: dict[str, PackageView] = {}
+
+        def entry_of(key: str) -> dict:  # a partition's package, from the row cache (or made again)
+            return row_cache.get(key) or _entry(by_key[key], row_cache, key)
+
         store = PartitionStore((cache or tmp) / "combined", {k: v for k, v in table_fields().items() if k != "units"},
-                               row_cache.get)
+                               entry_of)
         combined_rows = CombinedWriter(site / "data" / "combined", store)
         downloads = DownloadCache(cache / "downloads" if cache else None)
         database = SiteDatabase((cache or site / "data" / "combined") / DB_NAME, table_fields())
@@ -562,7 +634,8 @@ def render_site(
                 siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
                 _unit_pages(env, pkg, siblings, units, out, sources.get(pkg.folder.resolve()),
                             old_manifest.get(rel) == fingerprints[rel], site_url, downloads, report)
-                row = _package_rows(pkg, row_cache, combined_rows, database)
+                row, key = _package_rows(pkg, row_cache, combined_rows, database, known.get(rel))
+                by_key[key] = pkg
             except Exception as exc:  # one unusable package never stops the site
                 shutil.rmtree(units / rel, ignore_errors=True)
                 for done in (report.rendered, report.reused):
@@ -572,6 +645,9 @@ def render_site(
                 pkg.forget()
                 continue
             manifest[rel] = fingerprints[rel]
+            remembered[rel] = {"stat": state["files"][rel], "siblings": by_unit[pkg.unit_id],
+                               "fingerprint": fingerprints[rel], "key": key,
+                               "summary": {k: v for k, v in row.items() if k != "pkg"}}
             report.pages.append(out / rel / "index.html")
             rows.append(row)
             for lic in row["licenses"]:
@@ -584,9 +660,11 @@ def render_site(
                                                            list(licenses.values()), site_url)]
         _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _save_known(cache, state, remembered)
         _save_state(state_file, state)
         row_cache.prune()
-        downloads.prune()
+        if not report.reused:  # only a build that rendered every page used every download
+            downloads.prune()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return report

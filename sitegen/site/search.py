@@ -54,7 +54,7 @@ def search_text(*parts: str) -> str:
 def index_entry(row: dict) -> list[str]:
     """One document of the index: name, page, year, kind, region, pinyin keys."""
     return [row["name"], row["url"] + "index.html", str(row["year"]), row["kind"], row["region"],
-            pinyin_keys(row["name"])]
+            row["pinyin"] if "pinyin" in row else pinyin_keys(row["name"])]
 
 
 MAX_POSTINGS = 2000  # documents per key; a commoner key ("局", "中心") narrows nothing
@@ -107,7 +107,7 @@ def write_search_index(folder: Path, rows: list[dict]) -> list[str]:
         for i, row in enumerate(rows[start:start + DOCS_PER_CHUNK], start=start):
             entry = index_entry(row)
             chunk.append(entry)
-            for key in name_keys(row["name"]):
+            for key in row.get("keys") or name_keys(row["name"]):
                 ids = postings.setdefault(key, [])
                 if len(ids) <= MAX_POSTINGS:
                     ids.append(i)
