@@ -545,6 +545,54 @@ def _unchanged_site(out: Path, state: dict, state_file: Path | None) -> SiteRepo
     return SiteReport([out / rel / "index.html" for rel in manifest], [], list(manifest))
 
 
+def _clear_leftovers(out: Path) -> dict[str, str]:
+    """Remove what an interrupted build left beside out/; return the last build's manifest."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _fingerprints(views: list[PackageView], known: dict[str, dict], sources: dict[Path, Path],
+                  templates_digest: str) -> tuple[dict[str, list[PackageView]], dict[str, list[str]], dict[str, str]]:
+    """Views by unit, sibling slugs by unit (built once: no page scans every package) and each
+    page's fingerprint (last build's, for a known package whose siblings are the same)."""
+    views_by_unit: dict[str, list[PackageView]] = {}
+    for pkg in views:
+        views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
+    by_unit = {unit_id: [v.slug for v in group] for unit_id, group in views_by_unit.items()}
+    fingerprints = {}
+    for pkg in views:
+        rel = f"{pkg.unit_id}/{pkg.slug}"
+        if rel in known and known[rel]["siblings"] == by_unit[pkg.unit_id]:
+            fingerprints[rel] = known[rel]["fingerprint"]
+        else:
+            known.pop(rel, None)
+            fingerprints[rel] = _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
+                                             by_unit[pkg.unit_id])
+    return views_by_unit, by_unit, fingerprints
+
+
+def _site_data(site: Path, cache: Path, kept: bool):
+    """The row cache, its key → package map, the combined tables' writer (partitions kept in
+    cache), the download cache (None when the cache is not kept) and the database."""
+    row_cache = RowCache(cache / "rows")  # partitions re-read it
+    by_key: dict[str, PackageView] = {}
+
+    def entry_of(key: str) -> dict:  # a partition's package, from the row cache (or made again)
+        return row_cache.get(key) or _entry(by_key[key], row_cache, key)
+
+    store = PartitionStore(cache / "combined", {k: v for k, v in table_fields().items() if k != "units"}, entry_of)
+    combined_rows = CombinedWriter(site / "data" / "combined", store)
+    downloads = DownloadCache(cache / "downloads" if kept else None)
+    database = SiteDatabase((cache if kept else site / "data" / "combined") / DB_NAME, table_fields())
+    return row_cache, by_key, combined_rows, downloads, database
+
+
 def render_site(
     packages_root: Path,
     out: Path,
@@ -578,27 +626,8 @@ def render_site(
         views = [v for v in views if str(_region_of(v, known)).startswith(region)]
         for v in views:
             v.forget()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
-        if stale.is_dir():  # left by an interrupted build
-            shutil.rmtree(stale, ignore_errors=True)
-    try:
-        old_manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        old_manifest = {}
-    views_by_unit: dict[str, list[PackageView]] = {}  # built once: no page scans every package
-    for pkg in views:
-        views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
-    by_unit = {unit_id: [v.slug for v in group] for unit_id, group in views_by_unit.items()}
-    fingerprints = {}
-    for pkg in views:
-        rel = f"{pkg.unit_id}/{pkg.slug}"
-        if rel in known and known[rel]["siblings"] == by_unit[pkg.unit_id]:
-            fingerprints[rel] = known[rel]["fingerprint"]
-        else:
-            known.pop(rel, None)
-            fingerprints[rel] = _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
-                                             by_unit[pkg.unit_id])
+    old_manifest = _clear_leftovers(out)
+    views_by_unit, by_unit, fingerprints = _fingerprints(views, known, sources, templates_digest)
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
         _save_state(state_file, state)
@@ -616,17 +645,7 @@ def render_site(
         rows: list[dict] = []
         remembered: dict[str, dict] = {}
         (site / "data" / "combined").mkdir(parents=True)
-        row_cache = RowCache(cache / "rows" if cache else tmp / "rows")  # partitions re-read it
-        by_key: dict[str, PackageView] = {}
-
-        def entry_of(key: str) -> dict:  # a partition's package, from the row cache (or made again)
-            return row_cache.get(key) or _entry(by_key[key], row_cache, key)
-
-        store = PartitionStore((cache or tmp) / "combined", {k: v for k, v in table_fields().items() if k != "units"},
-                               entry_of)
-        combined_rows = CombinedWriter(site / "data" / "combined", store)
-        downloads = DownloadCache(cache / "downloads" if cache else None)
-        database = SiteDatabase((cache or site / "data" / "combined") / DB_NAME, table_fields())
+        row_cache, by_key, combined_rows, downloads, database = _site_data(site, cache or tmp, cache is not None)
         licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
