@@ -352,8 +352,10 @@ class PackageSink:
         folder behind: remove it, since the same source file just produced its replacement.
         Packages whose source is gone are kept: nothing could regenerate them. Only when some
         package was not claimed are descriptors read (a no-op build reads none)."""
+        if not self.claimed:
+            return
         others = [dp.parent for dp in self.out.glob("*/*/datapackage.json") if dp.parent not in self.claimed]
-        if not others or not self.claimed:
+        if not others:
             return
         sources = {}
         for target in self.claimed:

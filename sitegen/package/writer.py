@@ -292,7 +292,13 @@ def clean_stale(out: Path) -> None:
     out = Path(out)
     if not out.is_dir():
         return
-    for pattern in (".tmp-*", ".old-*", "*/.tmp-*", "*/.old-*"):
-        for path in out.glob(pattern):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
+    stale = (".tmp-", ".old-")
+    for entry in os.scandir(out):  # one pass over out/ and its unit folders (cheap at 100k units)
+        if not entry.is_dir():
+            continue
+        if entry.name.startswith(stale):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            continue
+        for inner in os.scandir(entry.path):
+            if inner.name.startswith(stale) and inner.is_dir():
+                shutil.rmtree(inner.path, ignore_errors=True)

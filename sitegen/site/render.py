@@ -89,15 +89,15 @@ def build_state(packages_root: Path, sources: dict[Path, Path], templates_digest
     files are replaced by rename, so a changed package always shows a new inode or mtime."""
     root = Path(packages_root).resolve()
     files: dict[str, list] = {}
-    for unit in sorted(os.scandir(root), key=lambda e: e.name) if root.is_dir() else []:
+    for unit in os.scandir(root) if root.is_dir() else []:
         if not unit.is_dir():
             continue
-        for entry in sorted(os.scandir(unit.path), key=lambda e: e.name):
+        for entry in os.scandir(unit.path):
             try:
-                st = os.stat(os.path.join(entry.path, "datapackage.json"))
+                st = os.stat(f"{entry.path}/datapackage.json")
             except (NotADirectoryError, FileNotFoundError):
                 continue
-            source = sources.get(root / unit.name / entry.name)
+            source = sources.get(root / unit.name / entry.name) if sources else None
             size = source.stat().st_size if source and source.exists() else ""
             files[f"{unit.name}/{entry.name}"] = [st.st_ino, st.st_mtime_ns, st.st_size, source.name if source else "", size]
     return {"inputs": [templates_digest, *params], "files": files}
