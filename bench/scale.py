@@ -19,12 +19,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# 31 provinces × 4 prefectures: regions as a national deployment has them (names are labels only)
+# 31 provinces × 4 prefectures × 3 counties: regions as a national deployment has them (names are labels only)
 PROVINCES = ["北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市",
              "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省",
              "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省",
              "青海省", "宁夏回族自治区", "新疆维吾尔自治区"]
 PREFECTURES = ["第一市", "第二市", "第三市", "第四市"]
+COUNTIES = ["", "甲县", "乙县", "丙区"]  # "" : a prefecture-level unit
 
 
 def seed_packages(seed_content: Path, work: Path) -> list[Path]:
@@ -47,7 +48,8 @@ def make_copies(packages: list[Path], target: Path, n: int) -> None:
         shutil.copytree(src, dst)
         dp = json.loads((dst / "datapackage.json").read_text(encoding="utf-8"))
         dp["unit"]["name"] = f"{dp['unit'].get('name', '')}·{i:06d}"
-        dp["unit"]["region"] = PROVINCES[i % len(PROVINCES)] + PREFECTURES[(i // len(PROVINCES)) % len(PREFECTURES)]
+        dp["unit"]["region"] = (PROVINCES[i % len(PROVINCES)] + PREFECTURES[(i // len(PROVINCES)) % len(PREFECTURES)]
+                                + COUNTIES[(i // (len(PROVINCES) * len(PREFECTURES))) % len(COUNTIES)])
         (dst / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -129,6 +131,7 @@ def main() -> None:
     for n in args.n:
         r = run(n, packages, args.out)
         results.append(r)
+        (args.out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")  # as it goes
         print(f"| {n:,} | {r['cold_s']:.0f} s | {r['edit_s']:.1f} s | {r['noop_s']:.1f} s | "
               f"{r['peak_rss_mb']:.0f} MB | {r['largest_page_kb']:.0f} KB ({r['largest_page']}) | "
               f"{r['site_mb']:.0f} MB |", flush=True)

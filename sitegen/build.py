@@ -350,17 +350,20 @@ class PackageSink:
     def _drop_orphans(self) -> None:
         """A package this build wrote elsewhere (its unit_id or year changed) leaves its old
         folder behind: remove it, since the same source file just produced its replacement.
-        Packages whose source is gone are kept: nothing could regenerate them."""
+        Packages whose source is gone are kept: nothing could regenerate them. Only when some
+        package was not claimed are descriptors read (a no-op build reads none)."""
+        if not self.claimed:
+            return
+        others = [dp.parent for dp in self.out.glob("*/*/datapackage.json") if dp.parent not in self.claimed]
+        if not others:
+            return
         sources = {}
         for target in self.claimed:
             dp = _read_json(target / "datapackage.json")
             for source in (dp or {}).get("sources", []):
                 sources[source.get("sha256")] = target
-        for dp_path in self.out.glob("*/*/datapackage.json"):
-            folder = dp_path.parent
-            if folder in self.claimed:
-                continue
-            dp = _read_json(dp_path) or {}
+        for folder in others:
+            dp = _read_json(folder / "datapackage.json") or {}
             shas = {s.get("sha256") for s in dp.get("sources", [])}
             if shas and all(sha in sources for sha in shas):
                 shutil.rmtree(folder, ignore_errors=True)

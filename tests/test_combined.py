@@ -201,3 +201,83 @@ def test_downloads_are_made_once_per_input(site, tmp_path, monkeypatch):
     for xlsx in (tmp_path / "out").glob("*/*/data/*.xlsx"):
         assert xlsx.stat().st_nlink >= 2 and xlsx.stat().st_size > 0
         assert "<!-- new -->" in (xlsx.parent.parent / "index.html").read_text(encoding="utf-8")
+
+
+def test_listing_pages_follow_the_region_hierarchy(site):
+    """新疆维吾尔自治区 lists its own unit and links down to 巴音郭楞蒙古自治州 → 焉耆回族自治县."""
+    province = site / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu"
+    top = (province / "index.html").read_text(encoding="utf-8")
+    assert "新疆维吾尔自治区社会保险中心" in top and "焉耆县社会保险中心" not in top
+    assert 'href="ba-yin-guo-leng-meng-gu-zi-zhi-zhou/index.html"' in top
+    county = next(province.glob("ba-yin*/yan-qi*/index.html")).read_text(encoding="utf-8")
+    assert "焉耆县社会保险中心" in county and 'href="../../index.html">新疆维吾尔自治区</a>' in county
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu/index.html">新疆维吾尔自治区</a> <small>2</small>' in home
+
+
+def test_no_op_rebuild_reads_no_package(site, tmp_path, monkeypatch):
+    """With nothing changed the build compares file stats only; a rewritten package is seen,
+    and only it is read."""
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    cache = tmp_path / "cache"
+    render.render_site(data, tmp_path / "a", cache=cache)
+    loaded = []
+    original = render._views
+    monkeypatch.setattr(render, "_views", lambda *a: loaded.append(a) or original(*a))
+    report = render.render_site(data, tmp_path / "a", cache=cache)
+    assert loaded == [] and report.rendered == [] and len(report.reused) == 2
+    descriptor = next(data.glob("yan-qi*/2024-budget/datapackage.json"))
+    dp = json.loads(descriptor.read_text(encoding="utf-8"))
+    dp["unit"]["name"] = "焉耆县社会保险中心（改名）"
+    tmp = descriptor.with_suffix(".tmp")
+    tmp.write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(descriptor)  # as the writer replaces files: by rename
+    read = []
+    original_descriptor = render.PackageView.descriptor.fget
+    monkeypatch.setattr(render.PackageView, "descriptor",
+                        property(lambda view: read.append(view.unit_id) or original_descriptor(view)))
+    report = render.render_site(data, tmp_path / "a", cache=cache)
+    assert set(read) == {descriptor.parent.parent.name}  # the unchanged package is not read at all
+    assert loaded and report.rendered == [f"{descriptor.parent.parent.name}/2024-budget"]
+    assert "焉耆县社会保险中心（改名）" in (tmp_path / "a" / report.rendered[0] / "index.html").read_text(encoding="utf-8")
+
+
+def test_one_edit_rewrites_only_its_partition(site, tmp_path):
+    """Combined rows are cut by year and province; an edit rewrites its own partition only, and
+    the whole-table CSVs stay the concatenation a fresh build makes."""
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    other = next(data.glob("xin-jiang*/2024-budget"))
+    copy = data / "shanghai-copy" / "2024-budget"
+    shutil.copytree(other, copy)
+    dp = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    dp["unit"]["region"] = "上海市普陀区"
+    (copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    cache = tmp_path / "cache"
+    render.render_site(data, tmp_path / "a", cache=cache)
+    combined = tmp_path / "a" / "data" / "combined"
+    shanghai = combined / "expenditure_summary" / "2024" / "shang-hai-shi.csv"
+    xinjiang = combined / "expenditure_summary" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu.csv"
+    assert "shanghai-copy" in shanghai.read_text(encoding="utf-8")
+    assert "shanghai-copy" not in xinjiang.read_text(encoding="utf-8")
+    assert (combined / "excel" / shanghai.relative_to(combined)).read_bytes() == b"\xef\xbb\xbf" + shanghai.read_bytes()
+    inode = shanghai.stat().st_ino
+    descriptor = next(data.glob("yan-qi*/2024-budget/datapackage.json"))
+    dp = json.loads(descriptor.read_text(encoding="utf-8"))
+    dp["unit"]["name"] = "焉耆县社会保险中心（改名）"
+    descriptor.write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    render.render_site(data, tmp_path / "a", cache=cache)
+    assert shanghai.stat().st_ino == inode  # untouched partition: the same file
+    assert "焉耆县社会保险中心（改名）" in xinjiang.read_text(encoding="utf-8")
+    state = json.loads((cache / "combined" / "partitions.json").read_text(encoding="utf-8"))
+    assert sorted(state["partitions"]) == ["2024/shang-hai-shi", "2024/xin-jiang-wei-wu-er-zi-zhi-qu"]
+    render.render_site(data, tmp_path / "fresh")
+    for path in (tmp_path / "fresh" / "data" / "combined").rglob("*.csv"):
+        assert (combined / path.relative_to(tmp_path / "fresh" / "data" / "combined")).read_bytes() == path.read_bytes()
+    frame = pd.read_parquet(combined / "parquet" / "expenditure_summary")
+    assert set(frame["unit_id"]) == {"shanghai-copy", descriptor.parent.parent.name, other.parent.name}

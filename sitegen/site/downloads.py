@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import codecs
+import datetime
 import io
 import json
 import shutil
@@ -12,11 +12,12 @@ from pathlib import Path
 
 from ..contract import BY_NAME, SOURCE_PAGE
 from ..package.writer import build_time, source_file_name
-from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter, file_sha256
+from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter
 from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_parquet
 from .views import PackageView
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+XLSX_DATE = datetime.datetime(1980, 1, 1)
 PUBLISHER = "sitegen 开放数据（据各单位公开的部门预算、决算文件整理）"
 
 
@@ -48,22 +49,29 @@ def _number(value: str):
     return int(d) if d == d.to_integral_value() and "." not in value else float(d)
 
 
-def safe_cell(sheet, value, numeric: bool = False):
-    """One XLSX cell that never executes and never rounds: text is stored as text (a leading
-    "=" stays characters, never a formula); an amount is a number only when Excel holds it
-    exactly, else its printed digits as text."""
-    from openpyxl.cell import WriteOnlyCell
-
+def safe_cell(value, numeric: bool = False) -> tuple[str, object] | None:
+    """How one XLSX cell is written, never executing and never rounding: ("number", value)
+    only when Excel holds the amount exactly, else ("string", text) — a leading "=" stays
+    characters, never a formula; None for an empty cell."""
     if value is None or value == "":
         return None
     number = _number(value) if numeric and isinstance(value, str) else None
     if number is not None:
-        return number
+        return "number", number
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.data_type = "s"
-    return cell
+        return "number", value
+    return "string", str(value)
+
+
+def _write_row(sheet, row: int, values: list, numeric: list[bool] | None = None) -> None:
+    for col, value in enumerate(values):
+        cell = safe_cell(value, numeric[col] if numeric else False)
+        if cell is None:
+            continue
+        if cell[0] == "number":
+            sheet.write_number(row, col, cell[1])
+        else:
+            sheet.write_string(row, col, cell[1])
 
 
 XLSX_MAX_WIDTH = 60  # characters; wider text wraps in Excel anyway
@@ -82,7 +90,6 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 def _widths(sheet, header_rows: list[list[str]], rows: list[list]) -> None:
     """Column widths from the longest cell (CJK characters count double), within bounds."""
-    from openpyxl.utils import get_column_letter
 
     def width(value) -> int:
         text = str(value if value is not None else "")
@@ -91,29 +98,29 @@ def _widths(sheet, header_rows: list[list[str]], rows: list[list]) -> None:
     columns = max((len(r) for r in [*header_rows, *rows]), default=0)
     for i in range(columns):
         longest = max((width(r[i]) for r in [*header_rows, *rows] if i < len(r)), default=0)
-        sheet.column_dimensions[get_column_letter(i + 1)].width = max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, longest + 2))
+        sheet.set_column(i, i, max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, longest + 2)))
 
 
 def _table_sheet(wb, taken: set[str], title: str, fields: list, rows: list[dict]) -> None:
     """Row 1 the Chinese titles, row 2 the field names (as in the CSV), frozen above the data."""
-    sheet = wb.create_sheet(_sheet_name(title, taken))
+    sheet = wb.add_worksheet(_sheet_name(title, taken))
     header = [[f.title for f in fields], [f.name for f in fields]]
     body = [[row.get(f.name, "") for f in fields] for row in rows]
     _widths(sheet, header, body)
-    sheet.freeze_panes = "B3" if len(fields) > 1 else "A3"
+    sheet.freeze_panes(2, 1 if len(fields) > 1 else 0)
     numeric = [f.type in ("number", "integer") for f in fields]
-    for line in header:
-        sheet.append([safe_cell(sheet, v) for v in line])
-    for line in body:
-        sheet.append([safe_cell(sheet, v, n) for v, n in zip(line, numeric, strict=True)])
+    for i, line in enumerate(header):
+        _write_row(sheet, i, line)
+    for i, line in enumerate(body, start=len(header)):
+        _write_row(sheet, i, line, numeric)
 
 
 def _pairs_sheet(wb, taken: set[str], title: str, pairs: list[tuple[str, object]]) -> None:
-    sheet = wb.create_sheet(_sheet_name(title, taken))
+    sheet = wb.add_worksheet(_sheet_name(title, taken))
     rows = [[k, _text(v)] for k, v in pairs]
     _widths(sheet, [], rows)
-    for row in rows:
-        sheet.append([safe_cell(sheet, v) for v in row])
+    for i, row in enumerate(rows):
+        _write_row(sheet, i, row)
 
 
 def _text(value) -> str:
@@ -148,9 +155,12 @@ def about_pairs(pkg: PackageView, citation: str) -> list[tuple[str, object]]:
 def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
     """A workbook for Excel users: 说明 (provenance, licence), one sheet per table with the
     field-name row and a frozen header, 单位概况 (unit facts), 核对发现 (findings)."""
-    from openpyxl import Workbook  # only when a download is made
+    import xlsxwriter  # only when a download is made
 
-    wb = Workbook(write_only=True)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    wb.set_properties({"created": XLSX_DATE})  # reproducible: no build time inside
     taken: set[str] = set()
     _pairs_sheet(wb, taken, "说明", about_pairs(pkg, citation))
     for desc in pkg.descriptor.get("resources", []):
@@ -165,9 +175,7 @@ def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
     _pairs_sheet(wb, taken, "单位概况", facts)
     _table_sheet(wb, taken, "核对发现", [_SchemaField({"name": n, "type": t, "title": FINDING_TITLES.get(n, n)})
                                       for n, t in FINDING_FIELDS], pkg.findings())
-    buf = io.BytesIO()
-    wb.save(buf)
-    # openpyxl stamps the current time into docProps/core.xml: rewrite with a fixed date
+    wb.close()
     _normalise_zip(buf.getvalue(), target)
 
 
@@ -205,11 +213,7 @@ COMBINED_TITLES = {
     "disclosures": "公开文件一览（每份一行）",
     "units": "单位一览",
 }
-BOM_DIR = "excel"  # UTF-8 with BOM copies for Excel on Chinese Windows; the canonical CSV has none
-
-
-def _combined_resource(folder: Path, name: str, fields: list[dict]) -> dict:
-    digest, size = file_sha256(folder / f"{name}.csv")
+def _combined_resource(name: str, fields: list[dict], whole: dict, parts: list[str]) -> dict:
     spec = BY_NAME.get(name)
     return {
         "name": name,
@@ -219,33 +223,29 @@ def _combined_resource(folder: Path, name: str, fields: list[dict]) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": size,
-        "hash": "sha256:" + digest,
+        "bytes": whole["bytes"],
+        "hash": "sha256:" + whole["sha256"],
         "schema": {"fields": fields, "missingValues": [""]},
         **({"unit": "万元"} if spec and spec.value_fields else {}),
+        "sitegen_partitions": parts,  # the same rows by year and province: <table>/<year>/<province>.csv
     }
-
-
-def _bom_copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        fout.write(codecs.BOM_UTF8)
-        shutil.copyfileobj(fin, fout, 1 << 20)
 
 
 def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: list[dict],
                     sources: list[dict]) -> list[dict]:
-    """Close the combined CSVs, describe them, finish the database, derive Excel copies and Parquet."""
+    """Close the combined tables (partitions, whole CSVs, Excel copies, Parquet), describe them,
+    finish the database."""
     folder = writer.folder
-    tables = writer.close()
-    resources = [_combined_resource(folder, name, fields) for name, fields in tables.items()]
-    for res in resources:
-        _bom_copy(folder / res["path"], folder / BOM_DIR / res["path"])
+    tables, wholes = writer.close()
+    parts = {name: sorted(str(p.relative_to(folder)) for p in (folder / name).rglob("*.csv"))
+             if (folder / name).is_dir() else [] for name in tables}
+    resources = [_combined_resource(name, fields, wholes[name], parts[name]) for name, fields in tables.items()]
     descriptor = {
         "profile": "data-package",
         "name": "sitegen-combined",
         "title": "全部单位合并数据（万元）",
-        "description": ("Every published package combined, one CSV per resource; rows start with "
+        "description": ("Every published package combined, one CSV per resource (also cut by year and "
+                        "province: <table>/<year>/<province>.csv, see sitegen_partitions); rows start with "
                         "unit_id, unit_name, region, year, kind; money in 万元 (元 shifted exactly, "
                         "see printed_unit). Read codes as strings: " + PANDAS_CALL),
         "created": build_time(),
@@ -260,7 +260,7 @@ def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: li
                 "description": descriptor["description"]}
     database.finish(folder / "units.csv", folder / DB_NAME)
     write_metadata(folder / "metadata.json", metadata)
-    write_parquet(folder, tables, folder / PARQUET_DIR)
+    write_parquet(folder, {"units": tables["units"]}, folder / PARQUET_DIR)
     return resources
 
 

@@ -5,11 +5,12 @@ in parts), the sitemap (an index of parts) and the data changelog."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..package.writer import build_time, slugify
+from .regions import region_levels
 
 PAGE_ROWS = 200  # disclosures per listing page (≈ 150 KB of HTML)
 PART_SIZE = 5000  # datasets per catalog part, URLs per sitemap part
@@ -19,21 +20,39 @@ UNKNOWN_REGION = "未注明地区"
 
 @dataclass
 class Listing:
-    """One listing page: the disclosures of one year and region, one page of them."""
+    """One listing page: the disclosures of one year and region (a path province → prefecture
+    → county) printed at exactly that level, one page of them, and the regions below it."""
 
     year: str
-    region: str
+    levels: tuple[str, ...]
     page: int
     pages: int
     rows: list[dict]
+    children: list[dict] = field(default_factory=list)  # {region, count, url} (url relative to this folder)
+    count: int = 0  # disclosures here and below
+
+    @property
+    def region(self) -> str:
+        return self.levels[-1] if self.levels else UNKNOWN_REGION
 
     @property
     def folder(self) -> str:
-        return f"browse/{self.year or 'unknown'}/{slugify(self.region)}"
+        return region_folder(self.year, self.levels)
 
     @property
     def path(self) -> str:
         return f"{self.folder}/{page_file(self.page)}"
+
+    @property
+    def crumbs(self) -> list[dict]:
+        """The regions above this one, each with its page relative to this page's folder."""
+        return [{"region": level, "url": "../" * (len(self.levels) - i - 1) + "index.html"}
+                for i, level in enumerate(self.levels[:-1])]
+
+
+def region_folder(year: str, levels: tuple[str, ...]) -> str:
+    parts = [slugify(level) for level in levels] or [slugify(UNKNOWN_REGION)]
+    return "/".join(["browse", year or "unknown", *parts])
 
 
 def page_file(page: int) -> str:
@@ -41,16 +60,29 @@ def page_file(page: int) -> str:
 
 
 def listings(rows: list[dict]) -> list[Listing]:
-    """Rows grouped by year (newest first) and region, each group cut into pages of PAGE_ROWS."""
-    groups: dict[tuple[str, str], list[dict]] = {}
+    """Rows grouped by year (newest first) and region level; every region that has disclosures
+    at or below it has a page, cut into pages of PAGE_ROWS rows printed at exactly its level."""
+    here: dict[tuple[str, tuple[str, ...]], list[dict]] = {}
+    below: dict[tuple[str, tuple[str, ...]], int] = {}
+    kids: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]]] = {}
     for row in rows:
-        groups.setdefault((str(row["year"]), row["region"] or UNKNOWN_REGION), []).append(row)
+        year, levels = str(row["year"]), region_levels(row["region"]) or (UNKNOWN_REGION,)
+        here.setdefault((year, levels), []).append(row)
+        for depth in range(1, len(levels) + 1):
+            node = (year, levels[:depth])
+            below[node] = below.get(node, 0) + 1
+            if depth > 1:
+                kids.setdefault((year, levels[:depth - 1]), set()).add(levels[:depth])
     out = []
-    for (year, region), group in sorted(groups.items(), key=lambda kv: (-_year(kv[0][0]), kv[0][1])):
-        group.sort(key=lambda r: (str(r["name"]), str(r["kind"])))
-        pages = (len(group) + PAGE_ROWS - 1) // PAGE_ROWS
+    for node in sorted(below, key=lambda n: (-_year(n[0]), n[1])):
+        year, levels = node
+        group = sorted(here.get(node, []), key=lambda r: (str(r["name"]), str(r["kind"])))
+        children = [{"region": child[-1], "count": below[(year, child)], "url": f"{slugify(child[-1])}/index.html"}
+                    for child in sorted(kids.get(node, ()))]
+        pages = max(1, (len(group) + PAGE_ROWS - 1) // PAGE_ROWS)
         for i in range(pages):
-            out.append(Listing(year, region, i + 1, pages, group[i * PAGE_ROWS:(i + 1) * PAGE_ROWS]))
+            out.append(Listing(year, levels, i + 1, pages, group[i * PAGE_ROWS:(i + 1) * PAGE_ROWS],
+                               children if i == 0 else [], below[node]))
     return out
 
 
@@ -59,15 +91,39 @@ def _year(value: str) -> int:
 
 
 def navigation(pages: list[Listing]) -> list[dict]:
-    """Years → regions with their disclosure counts and first listing page, for the home page."""
+    """Years → top-level regions (provinces) with their disclosure counts, for the home page."""
     years: dict[str, dict[str, dict]] = {}
     for listing in pages:
-        region = years.setdefault(listing.year, {}).setdefault(
-            listing.region, {"region": listing.region, "count": 0, "url": f"{listing.folder}/index.html"})
-        region["count"] += len(listing.rows)
+        regions = years.setdefault(listing.year, {})
+        if len(listing.levels) == 1 and listing.page == 1:
+            regions[listing.region] = {"region": listing.region, "count": listing.count,
+                                       "url": f"{listing.folder}/index.html"}
     return [{"year": year, "count": sum(r["count"] for r in regions.values()),
              "regions": list(regions.values()), "url": f"browse/{year or 'unknown'}.html"}
             for year, regions in years.items()]
+
+
+def write_compare_data(out: Path, pages: list[Listing], entry) -> list[str]:
+    """compare/<year>.json lists the year's regions; compare/<year>/<region…>/<page>.json holds
+    the comparison entries (entry(row)) of one listing page: no file grows with N."""
+    years: dict[str, list[dict]] = {}
+    written = []
+    for listing in pages:
+        if not listing.rows:
+            continue
+        rel = f"compare/{listing.folder.removeprefix('browse/')}/{listing.page}.json"
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(json.dumps([entry(r) for r in listing.rows], ensure_ascii=False,
+                                          separators=(",", ":")), encoding="utf-8")
+        written.append(rel)
+        regions = years.setdefault(listing.year or "unknown", [])
+        if listing.page == 1:
+            regions.append({"region": " / ".join(listing.levels), "files": []})
+        regions[-1]["files"].append(rel)
+    for year, regions in years.items():
+        (out / "compare" / f"{year}.json").write_text(json.dumps(regions, ensure_ascii=False), encoding="utf-8")
+        written.append(f"compare/{year}.json")
+    return written
 
 
 def _absolute(site_url: str, rel: str) -> str:

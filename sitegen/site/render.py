@@ -21,6 +21,7 @@ from . import strings
 from .combined import (
     CombinedWriter,
     DownloadCache,
+    PartitionStore,
     RowCache,
     loading_guide,
     package_fragment,
@@ -30,11 +31,19 @@ from .database import DB_NAME, SiteDatabase
 from .downloads import dictionary, finish_combined, write_xlsx, write_zip
 from .findings import finding_views
 from .glossary import BY_TERM, GLOSSARY
-from .listing import listings, navigation, page_file, update_changelog, write_catalog, write_sitemap
+from .listing import (
+    listings,
+    navigation,
+    page_file,
+    update_changelog,
+    write_catalog,
+    write_compare_data,
+    write_sitemap,
+)
 from .notes import reading_notes
-from .search import SYNONYMS, document_texts, index_entry, search_text
+from .search import name_keys, pinyin_keys, search_text, write_search_index
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
-from .views import PackageView, load_packages, money, outturn
+from .views import PackageView, money, outturn
 
 
 def default_templates() -> Path:
@@ -71,6 +80,27 @@ class SiteReport:
 
 
 MANIFEST = ".sitegen-manifest.json"
+STATE = "state.json"  # in the cache: what a no-op build compares (file stats, not contents)
+
+
+def build_state(packages_root: Path, sources: dict[Path, Path], templates_digest: str, *params: str) -> dict:
+    """Each package's datapackage.json (inode, mtime, size) and its source's name and size, with
+    the templates and options: equal to the last build's state means nothing to do. Package
+    files are replaced by rename, so a changed package always shows a new inode or mtime."""
+    root = Path(packages_root).resolve()
+    files: dict[str, list] = {}
+    for unit in os.scandir(root) if root.is_dir() else []:
+        if not unit.is_dir():
+            continue
+        for entry in os.scandir(unit.path):
+            try:
+                st = os.stat(f"{entry.path}/datapackage.json")
+            except (NotADirectoryError, FileNotFoundError):
+                continue
+            source = sources.get(root / unit.name / entry.name) if sources else None
+            size = source.stat().st_size if source and source.exists() else ""
+            files[f"{unit.name}/{entry.name}"] = [st.st_ino, st.st_mtime_ns, st.st_size, source.name if source else "", size]
+    return {"inputs": [templates_digest, *params], "files": files}
 
 
 def _digest_tree(root: Path) -> str:
@@ -102,7 +132,13 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def _keep_identical(new: Path, old: Path) -> None:
-    """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime)."""
+    """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime);
+    a file hard-linked from the cache as it was last time is the same inode: nothing to read."""
+    try:
+        if os.path.samefile(new, old):
+            return
+    except OSError:
+        return
     if (old.is_file() and new.is_file() and old.stat().st_size == new.stat().st_size
             and _same_bytes(old, new)):
         new.unlink()
@@ -280,9 +316,10 @@ def _summary_row(pkg: PackageView) -> dict:
         "source_url": source.get("url", ""),
         "source_sha256": source.get("sha256", ""),
         "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
+        "pinyin": pinyin_keys(pkg.unit.get("name", "")),
+        "keys": sorted(name_keys(pkg.unit.get("name", ""))),
         "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},
         "coverage": _coverage_summary(pkg),
-        "texts": document_texts(pkg),
     }
 
 
@@ -307,23 +344,29 @@ def _compare_entry(row: dict) -> dict:
     return {"url": row["url"] + "index.html", **{k: row.get(k, "") for k in keys}}
 
 
-def _write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
 def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWriter,
-                  database: SiteDatabase) -> dict:
-    """The package's summary row (for listing pages) after adding its combined rows; both come
-    from the cache when the package did not change."""
+                  database: SiteDatabase, known: dict | None = None) -> tuple[dict, str]:
+    """The package's summary row (for listing pages) after adding its combined rows, and its
+    row-cache key. `known`: last build's key and summary of an unchanged package (nothing read)."""
+    if known is not None:
+        key, summary = known["key"], known["summary"]
+        row_cache.used.add(key)  # its entry stays: a changed partition re-reads it
+        ident = (pkg.unit_id, str(summary.get("year") or ""), summary.get("kind", ""))
+        combined.add(key, summary)
+        database.add(key, ident, lambda: (row_cache.get(key) or _entry(pkg, row_cache, key))["tables"])
+        return {**summary, "pkg": pkg}, key
     key = row_cache.key(pkg)
-    entry = row_cache.get(key)
-    if entry is None:
-        row = _summary_row(pkg)
-        entry = {"summary": row, "tables": package_fragment(pkg, row)}
-        row_cache.put(key, entry)
-    combined.add(entry["tables"], entry["summary"])
-    database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), entry["tables"])
-    return {**entry["summary"], "pkg": pkg}
+    entry = row_cache.get(key) or _entry(pkg, row_cache, key)
+    combined.add(key, entry["summary"])
+    database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), lambda: entry["tables"])
+    return {**entry["summary"], "pkg": pkg}, key
+
+
+def _entry(pkg: PackageView, row_cache: RowCache, key: str) -> dict:
+    row = _summary_row(pkg)
+    entry = {"summary": row, "tables": package_fragment(pkg, row)}
+    row_cache.put(key, entry)
+    return entry
 
 
 COMPARE_ROWS = 100  # units per year on the comparison page (largest budgets); the rest via browse/
@@ -373,17 +416,18 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             by_year[str(r["year"])].append(r)
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
-    _write_json(tmp / "search.json", {"synonyms": SYNONYMS, "docs": [index_entry(r, r.get("texts", [])) for r in rows]})
-    _write_json(tmp / "compare.json", [_compare_entry(r) for r in rows])
+    write_search_index(tmp / "search", rows)  # data files, not pages: not in the sitemap
+    write_compare_data(tmp, pages, _compare_entry)
     root = {"root": "", "footer": footer}
     html = {
-        "index.html": env.get_template("index.html").render(nav=nav, headline=headline, synonyms=SYNONYMS,
+        "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
                                                             home_regions=HOME_REGIONS, **root),
         "quality.html": env.get_template("quality.html").render(rows=worst, partial=partial, headline=headline,
                                                                 checks=CHECKS.values(), **root),
         "glossary.html": env.get_template("glossary.html").render(glossary=GLOSSARY, **root),
         "compare.html": env.get_template("compare.html").render(
-            by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS, **root),
+            by_year={y: by_year[y] for y in sorted(by_year, reverse=True)}, limit=COMPARE_ROWS,
+            years=[y["year"] or "unknown" for y in nav], **root),
         "catalog.html": env.get_template("catalog.html").render(nav=nav, combined=combined, version=version, **root),
         "dictionary.html": env.get_template("dictionary.html").render(
             resources=dictionary(), guide=loading_guide(),
@@ -432,6 +476,123 @@ def _unit_pages(env: Environment, pkg: PackageView, siblings: list[PackageView],
         report.rendered.append(rel)
 
 
+KNOWN = "packages.json"  # in the cache: each package's stat, fingerprint, row key and summary row
+
+
+def _known_packages(cache: Path | None, state: dict) -> dict[str, dict]:
+    """Last build's facts of the packages whose datapackage.json has not changed since (same
+    stat, same templates and options): with them a build reads nothing of those packages."""
+    if cache is None:
+        return {}
+    try:
+        saved = json.loads((Path(cache) / KNOWN).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    if saved.get("inputs") != state["inputs"]:
+        return {}
+    files = state["files"]
+    return {rel: k for rel, k in saved.get("packages", {}).items() if files.get(rel) == k.get("stat")}
+
+
+def _save_known(cache: Path | None, state: dict, packages: dict[str, dict]) -> None:
+    if cache is not None:
+        Path(cache).mkdir(parents=True, exist_ok=True)
+        tmp = Path(cache) / (KNOWN + ".tmp")
+        tmp.write_text(json.dumps({"inputs": state["inputs"], "packages": packages}, ensure_ascii=False,
+                                  separators=(",", ":")), encoding="utf-8")
+        tmp.replace(Path(cache) / KNOWN)
+
+
+def _views(packages_root: Path, state: dict, known: dict[str, dict]) -> list[PackageView]:
+    """A view of every package, in path order; a known package's descriptor is not read, an
+    unreadable new one is skipped (as load_packages does)."""
+    root = Path(packages_root)
+    views = []
+    for rel in sorted(state["files"], key=lambda r: f"{r}/datapackage.json"):
+        unit_id, slug = rel.split("/")
+        view = PackageView(root / unit_id / slug, unit_id, slug)
+        if rel not in known:
+            try:
+                view.descriptor  # noqa: B018 - skip unreadable packages now
+            except (OSError, json.JSONDecodeError):
+                continue
+            view.forget()
+        views.append(view)
+    return views
+
+
+def _region_of(view: PackageView, known: dict[str, dict]) -> str:
+    fact = known.get(f"{view.unit_id}/{view.slug}")
+    return fact["summary"].get("region", "") if fact else view.unit.get("region", "")
+
+
+def _save_state(state_file: Path | None, state: dict) -> None:
+    if state_file is not None:
+        state_file.parent.mkdir(parents=True, exist_ok=True)
+        state_file.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
+
+
+def _unchanged_site(out: Path, state: dict, state_file: Path | None) -> SiteReport | None:
+    """The report of the last build when its state equals this one (a no-op), else None."""
+    if state_file is None:
+        return None
+    try:
+        if json.loads(state_file.read_text(encoding="utf-8")) != state or not (out / "index.html").exists():
+            return None
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return SiteReport([out / rel / "index.html" for rel in manifest], [], list(manifest))
+
+
+def _clear_leftovers(out: Path) -> dict[str, str]:
+    """Remove what an interrupted build left beside out/; return the last build's manifest."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _fingerprints(views: list[PackageView], known: dict[str, dict], sources: dict[Path, Path],
+                  templates_digest: str) -> tuple[dict[str, list[PackageView]], dict[str, list[str]], dict[str, str]]:
+    """Views by unit, sibling slugs by unit (built once: no page scans every package) and each
+    page's fingerprint (last build's, for a known package whose siblings are the same)."""
+    views_by_unit: dict[str, list[PackageView]] = {}
+    for pkg in views:
+        views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
+    by_unit = {unit_id: [v.slug for v in group] for unit_id, group in views_by_unit.items()}
+    fingerprints = {}
+    for pkg in views:
+        rel = f"{pkg.unit_id}/{pkg.slug}"
+        if rel in known and known[rel]["siblings"] == by_unit[pkg.unit_id]:
+            fingerprints[rel] = known[rel]["fingerprint"]
+        else:
+            known.pop(rel, None)
+            fingerprints[rel] = _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
+                                             by_unit[pkg.unit_id])
+    return views_by_unit, by_unit, fingerprints
+
+
+def _site_data(site: Path, cache: Path, kept: bool):
+    """The row cache, its key → package map, the combined tables' writer (partitions kept in
+    cache), the download cache (None when the cache is not kept) and the database."""
+    row_cache = RowCache(cache / "rows")  # partitions re-read it
+    by_key: dict[str, PackageView] = {}
+
+    def entry_of(key: str) -> dict:  # a partition's package, from the row cache (or made again)
+        return row_cache.get(key) or _entry(by_key[key], row_cache, key)
+
+    store = PartitionStore(cache / "combined", {k: v for k, v in table_fields().items() if k != "units"}, entry_of)
+    combined_rows = CombinedWriter(site / "data" / "combined", store)
+    downloads = DownloadCache(cache / "downloads" if kept else None)
+    database = SiteDatabase((cache if kept else site / "data" / "combined") / DB_NAME, table_fields())
+    return row_cache, by_key, combined_rows, downloads, database
+
+
 def render_site(
     packages_root: Path,
     out: Path,
@@ -450,32 +611,26 @@ def render_site(
     sources = {Path(k).resolve(): Path(v) for k, v in (sources or {}).items()}
     templates = templates or default_templates()
     env = environment(templates)
-    views = load_packages(packages_root)
+    out = Path(out)
+    templates_digest = _digest_tree(templates)
+    state_file = Path(cache) / STATE if cache else None
+    state = build_state(packages_root, sources, templates_digest, site_url, region, str(out.resolve()))
+    unchanged = _unchanged_site(out, state, state_file)
+    if unchanged is not None:
+        return unchanged
+    if state_file is not None:
+        state_file.unlink(missing_ok=True)  # saved again when this build is published
+    known = _known_packages(cache, state)
+    views = _views(packages_root, state, known)
     if region:  # one site of a national deployment: the disclosures of one region
-        views = [v for v in views if str(v.unit.get("region", "")).startswith(region)]
+        views = [v for v in views if str(_region_of(v, known)).startswith(region)]
         for v in views:
             v.forget()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in [*out.parent.glob(f".{out.name}-*"), *out.parent.glob(f".old-{out.name}-*")]:
-        if stale.is_dir():  # left by an interrupted build
-            shutil.rmtree(stale, ignore_errors=True)
-    try:
-        old_manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        old_manifest = {}
-    templates_digest = _digest_tree(templates)
-    views_by_unit: dict[str, list[PackageView]] = {}  # built once: no page scans every package
-    for pkg in views:
-        views_by_unit.setdefault(pkg.unit_id, []).append(pkg)
-    by_unit = {unit_id: [v.slug for v in group] for unit_id, group in views_by_unit.items()}
-    fingerprints = {
-        f"{pkg.unit_id}/{pkg.slug}": _fingerprint(pkg, sources.get(pkg.folder.resolve()), templates_digest,
-                                                  by_unit[pkg.unit_id])
-        for pkg in views
-    }
+    old_manifest = _clear_leftovers(out)
+    views_by_unit, by_unit, fingerprints = _fingerprints(views, known, sources, templates_digest)
     if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
         # nothing changed since the last build: the site on disk is the site
+        _save_state(state_file, state)
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
     tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
@@ -488,11 +643,9 @@ def render_site(
         (site / ".nojekyll").write_text("")
         manifest: dict[str, str] = {}
         rows: list[dict] = []
+        remembered: dict[str, dict] = {}
         (site / "data" / "combined").mkdir(parents=True)
-        combined_rows = CombinedWriter(site / "data" / "combined")
-        row_cache = RowCache(cache / "rows" if cache else None)
-        downloads = DownloadCache(cache / "downloads" if cache else None)
-        database = SiteDatabase((cache or site / "data" / "combined") / DB_NAME, table_fields())
+        row_cache, by_key, combined_rows, downloads, database = _site_data(site, cache or tmp, cache is not None)
         licenses: dict[str, dict] = {}
         for pkg in views:
             rel = f"{pkg.unit_id}/{pkg.slug}"
@@ -500,7 +653,8 @@ def render_site(
                 siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
                 _unit_pages(env, pkg, siblings, units, out, sources.get(pkg.folder.resolve()),
                             old_manifest.get(rel) == fingerprints[rel], site_url, downloads, report)
-                row = _package_rows(pkg, row_cache, combined_rows, database)
+                row, key = _package_rows(pkg, row_cache, combined_rows, database, known.get(rel))
+                by_key[key] = pkg
             except Exception as exc:  # one unusable package never stops the site
                 shutil.rmtree(units / rel, ignore_errors=True)
                 for done in (report.rendered, report.reused):
@@ -510,6 +664,9 @@ def render_site(
                 pkg.forget()
                 continue
             manifest[rel] = fingerprints[rel]
+            remembered[rel] = {"stat": state["files"][rel], "siblings": by_unit[pkg.unit_id],
+                               "fingerprint": fingerprints[rel], "key": key,
+                               "summary": {k: v for k, v in row.items() if k != "pkg"}}
             report.pages.append(out / rel / "index.html")
             rows.append(row)
             for lic in row["licenses"]:
@@ -522,8 +679,11 @@ def render_site(
                                                            list(licenses.values()), site_url)]
         _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _save_known(cache, state, remembered)
+        _save_state(state_file, state)
         row_cache.prune()
-        downloads.prune()
+        if not report.reused:  # only a build that rendered every page used every download
+            downloads.prune()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return report

@@ -77,17 +77,16 @@
   window.addEventListener("hashchange", reveal);
   if (location.hash) reveal();
 
-  // ---- home: filter by name, pinyin, initials, abbreviations; full text over projects and targets
+  // ---- listing pages filter their rows; the home page searches the sharded index (search/):
+  // one key file for the query's first usable key, then the document chunks of its candidates
   var q = document.getElementById("q");
   var region = document.getElementById("region");
   var year = document.getElementById("year");
   var table = document.getElementById("units");
   var count = document.getElementById("count");
-  var synEl = document.getElementById("synonyms");
-  var synonyms = synEl ? JSON.parse(synEl.textContent) : {};
-  var index = null;
+  var meta = null, fetched = {}, asked = 0;
   function variants(needle) {
-    var out = [needle];
+    var out = [needle], synonyms = (meta && meta.synonyms) || {};
     Object.keys(synonyms).forEach(function (k) {
       if (needle.indexOf(k) !== -1) out.push(needle.split(k).join(synonyms[k]));
       if (needle.indexOf(synonyms[k]) !== -1) out.push(needle.split(synonyms[k]).join(k));
@@ -95,61 +94,80 @@
     return out;
   }
   function matches(hay, vs) { hay = hay.toLowerCase(); return vs.some(function (v) { return hay.indexOf(v) !== -1; }); }
-  function showUnits(vs) {
+  function keysOf(v) {  // as sitegen/site/search.py name_keys: Han pairs, else the first two letters
+    var han = v.match(/[\u4e00-\u9fff]{2,}/g), out = [];
+    if (han) han.forEach(function (run) { for (var i = 0; i + 1 < run.length; i += 1) out.push(run.slice(i, i + 2)); });
+    else if (/^[a-z]{2}/.test(v)) out.push(v.slice(0, 2));
+    return out;
+  }
+  function hash(key) {  // FNV-1a over UTF-16 code units, as key_hash in search.py
+    var h = 2166136261;
+    for (var i = 0; i < key.length; i += 1) { h ^= key.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
+    return h;
+  }
+  function getJSON(base, rel) {
+    var url = base + rel;
+    if (!fetched[url]) fetched[url] = fetch(url).then(function (r) { return r.ok ? r.json() : {}; });
+    return fetched[url];
+  }
+  function candidates(base, keys) {  // the documents of the first key that is not too common
+    if (!keys.length) return Promise.resolve(null);
+    return getJSON(base, "keys/" + (hash(keys[0]) % meta.buckets) + ".json").then(function (shard) {
+      var ids = shard[keys[0]];
+      if (ids === 0) return candidates(base, keys.slice(1));
+      return ids || [];
+    });
+  }
+  function search(base, needle) {
+    var vs = variants(needle), mine = ++asked;
+    Promise.all(vs.map(function (v) { return candidates(base, keysOf(v)); })).then(function (lists) {
+      var ids = {}, common = lists.every(function (l) { return l === null; });
+      lists.forEach(function (l) { (l || []).forEach(function (i) { ids[i] = true; }); });
+      var want = Object.keys(ids).map(Number).sort(function (x, y) { return x - y; });
+      var chunks = {};
+      want.forEach(function (i) { chunks[Math.floor(i / meta.chunk)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (c) {
+        return getJSON(base, "docs/" + c + ".json").then(function (docs) { return [+c, docs]; });
+      })).then(function (loaded) {
+        var byChunk = {};
+        loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
+        var docs = want.map(function (i) { return byChunk[Math.floor(i / meta.chunk)][i % meta.chunk]; });
+        if (mine === asked) showUnits(docs.filter(function (d) { return d && matches(d[0] + " " + d[4] + " " + d[2] + " " + d[5], vs); }), common);
+      });
+    }).catch(function () { showUnits([], false); });
+  }
+  function showUnits(docs, common) {
     var box = document.getElementById("found");
-    if (!box || !index) return;
-    var list = box.querySelector("ul"), n = 0;
+    if (!box) return;
+    var list = box.querySelector("ul"), note = document.getElementById("found-note");
     list.textContent = "";
-    if (vs[0]) index.docs.forEach(function (d) {
-      if (n >= 50 || !matches(d.n + " " + d.r + " " + d.y + " " + d.p, vs)) return;
-      n += 1;
+    docs.slice(0, 50).forEach(function (d) {
       var li = document.createElement("li"), a = document.createElement("a");
-      a.href = d.u; a.textContent = d.n;
-      li.appendChild(a); li.appendChild(document.createTextNode(" " + d.y + (d.k === "final" ? "决算" : "预算")));
+      a.href = d[1]; a.textContent = d[0];
+      li.appendChild(a); li.appendChild(document.createTextNode(" " + d[2] + (d[3] === "final" ? "决算" : "预算") + " · " + d[4]));
       list.appendChild(li);
     });
-    box.hidden = n === 0;
-  }
-  function showHits(vs) {
-    var box = document.getElementById("hits");
-    if (!box) return;
-    var list = box.querySelector("ul");
-    list.textContent = "";
-    var n = 0;
-    if (index && vs[0].length >= 2) {
-      index.docs.forEach(function (d) {
-        d.t.forEach(function (line) {
-          if (n >= 30 || !matches(line, vs)) return;
-          n += 1;
-          var li = document.createElement("li"), a = document.createElement("a");
-          a.href = d.u + "#targets"; a.textContent = line;
-          li.appendChild(a); li.appendChild(document.createTextNode(" — " + d.n + " " + d.y));
-          list.appendChild(li);
-        });
-      });
-    }
-    box.hidden = n === 0;
+    if (note) note.hidden = !common && docs.length <= 50;
+    box.hidden = docs.length === 0 && !common;
   }
   function applyFilters() {
     if (!q) return;
     var needle = q.value.trim().toLowerCase();
-    var vs = variants(needle);
     var shown = 0;
     if (table) each(table.tBodies[0].rows, function (row) {
-      var ok = (!needle || matches(row.getAttribute("data-search"), vs)) &&
+      var ok = (!needle || matches(row.getAttribute("data-search"), variants(needle))) &&
                (!region || !region.value || row.getAttribute("data-region") === region.value) &&
                (!year || !year.value || row.getAttribute("data-year") === year.value);
       row.hidden = !ok;
       if (ok) shown += 1;
     });
     if (count) count.textContent = shown;
-    if (needle && !index && q.form && q.form.dataset.index) {
-      fetch(q.form.dataset.index).then(function (r) { return r.json(); })
-        .then(function (data) { index = data; var v = variants(q.value.trim().toLowerCase()); showUnits(v); showHits(v); })
-        .catch(function () { index = { docs: [] }; });
-    }
-    showUnits(vs);
-    showHits(vs);
+    var src = q.form && q.form.dataset.index;
+    if (!src) return;
+    var base = src.slice(0, src.lastIndexOf("/") + 1);
+    if (needle.length < 2) { asked += 1; showUnits([], false); return; }
+    if (meta) { search(base, needle); return; }
+    getJSON("", src).then(function (m) { meta = m; search(base, q.value.trim().toLowerCase()); });
   }
   [q, region, year].forEach(function (el) { if (el) el.addEventListener("input", applyFilters); });
   var form = document.getElementById("filters");
@@ -184,64 +202,95 @@
     });
   });
 
-  // ---- comparison: any units and years, side by side
+  // ---- comparison: any units and years, side by side; the units of one year and region are
+  // fetched when chosen (compare/<year>.json lists the regions), the chosen ones are kept
   var pick = document.getElementById("pick");
   var side = document.getElementById("side");
   if (pick && side) {
-    fetch(pick.dataset.src).then(function (r) { return r.json(); }).then(function (docs) {
+    var base = pick.dataset.src, chosen = [], list = pick.querySelector("ul");
+    var pq = document.getElementById("pick-q"), pyear = document.getElementById("pick-year");
+    var pregion = document.getElementById("pick-region");
+    var load = function (rel) { return fetch(base + rel).then(function (r) { return r.json(); }); };
+    var label = function (d) { return d.name + " " + d.year + (d.kind === "final" ? "决算" : "预算"); };
+    var isChosen = function (d) { return chosen.some(function (c) { return c.url === d.url; }); };
+    function cell(tr, tag, value, cls) {
+      var c = document.createElement(tag); c.textContent = value; if (cls) c.className = cls;
+      if (tag === "th") c.scope = tr.parentNode && tr.parentNode.tagName === "THEAD" ? "col" : "row";
+      tr.appendChild(c); return c;
+    }
+    function wan(v) {
+      if (v === "" || v == null) return "";
+      var n = Number(plain(v));
+      return isNaN(n) ? String(v) : group(n.toFixed(2));
+    }
+    function draw() {
+      var metrics = [["收支总预算（万元）", "total", wan], ["基本支出", "basic", wan], ["项目支出", "project", wan],
+        ["“三公”经费", "three_public", wan], ["人均收支预算（万元/人）", "per_staff", String],
+        ["人均按", "staff_basis", String], ["项目支出占比", "project_share", String]];
+      var classes = [];
+      chosen.forEach(function (d) { Object.keys(d.classes || {}).forEach(function (k) { if (classes.indexOf(k) < 0) classes.push(k); }); });
+      var tbl = document.createElement("table"), head = tbl.createTHead().insertRow(), body = tbl.createTBody();
+      cell(head, "th", "项目", "name");
+      chosen.forEach(function (d) {
+        var th = cell(head, "th", "", "num"), a = document.createElement("a");
+        a.href = d.url; a.textContent = label(d);
+        th.appendChild(a);
+      });
+      metrics.forEach(function (m) {
+        var tr = body.insertRow(); cell(tr, "th", m[0], "name");
+        chosen.forEach(function (d) { cell(tr, "td", m[2](d[m[1]] == null ? "" : d[m[1]]), "num"); });
+      });
+      classes.sort().forEach(function (k) {  // one row per 类 code; the label as the first document prints it
+        var first = chosen.map(function (d) { return (d.classes || {})[k]; }).filter(Boolean)[0][0];
+        var tr = body.insertRow(); cell(tr, "th", first, "name");
+        chosen.forEach(function (d) { cell(tr, "td", wan(((d.classes || {})[k] || [])[1]), "num"); });
+      });
+      side.textContent = "";
+      side.appendChild(tbl);
+    }
+    function showUnitsOf(docs) {
+      list.textContent = "";
+      docs.forEach(function (d) {
+        var li = document.createElement("li"), lab = document.createElement("label"), box = document.createElement("input");
+        box.type = "checkbox"; box.checked = isChosen(d);
+        box.addEventListener("change", function () {
+          chosen = chosen.filter(function (c) { return c.url !== d.url; });
+          if (box.checked && chosen.length < 6) chosen.push(d);
+          box.checked = isChosen(d);
+          draw();
+        });
+        lab.appendChild(box); lab.appendChild(document.createTextNode(" " + label(d)));
+        li.appendChild(lab); list.appendChild(li);
+      });
+    }
+    function region(first) {
+      var files = JSON.parse(pregion.value || "[]");
+      Promise.all(files.map(load)).then(function (parts) {
+        var docs = [].concat.apply([], parts);
+        if (first) { chosen = docs.slice(0, 2); draw(); }
+        showUnitsOf(docs);
+      });
+    }
+    function year(first) {
+      load(pyear.value + ".json").then(function (regions) {
+        pregion.textContent = "";
+        regions.forEach(function (r) {
+          var o = document.createElement("option"); o.value = JSON.stringify(r.files.map(function (f) { return f.slice(base.length); }));
+          o.textContent = r.region; pregion.appendChild(o);
+        });
+        region(first);
+      });
+    }
+    if (pyear && pyear.value) {
       pick.hidden = false;
       side.hidden = false;
-      var list = pick.querySelector("ul"), pq = document.getElementById("pick-q");
-      docs.forEach(function (d, i) {
-        var li = document.createElement("li"), label = document.createElement("label"), box = document.createElement("input");
-        box.type = "checkbox"; box.value = String(i); box.checked = i < 2;
-        label.appendChild(box);
-        label.appendChild(document.createTextNode(" " + d.name + " " + d.year + (d.kind === "final" ? "决算" : "预算")));
-        li.appendChild(label); list.appendChild(li);
-      });
+      pyear.addEventListener("change", function () { year(false); });
+      pregion.addEventListener("change", function () { region(false); });
       if (pq) pq.addEventListener("input", function () {
         var v = pq.value.trim();
         each(list.children, function (li) { li.hidden = !!v && text(li).indexOf(v) === -1 && !li.querySelector("input").checked; });
       });
-      function cell(tr, tag, value, cls) {
-        var c = document.createElement(tag); c.textContent = value; if (cls) c.className = cls;
-        if (tag === "th") c.scope = tr.parentNode && tr.parentNode.tagName === "THEAD" ? "col" : "row";
-        tr.appendChild(c); return c;
-      }
-      function wan(v) {
-        if (v === "" || v == null) return "";
-        var n = Number(plain(v));
-        return isNaN(n) ? String(v) : group(n.toFixed(2));
-      }
-      function draw() {
-        var chosen = [];
-        each(pick.querySelectorAll("input:checked"), function (b) { if (chosen.length < 6) chosen.push(docs[+b.value]); });
-        var metrics = [["收支总预算（万元）", "total", wan], ["基本支出", "basic", wan], ["项目支出", "project", wan],
-          ["“三公”经费", "three_public", wan], ["人均收支预算（万元/人）", "per_staff", String],
-          ["人均按", "staff_basis", String], ["项目支出占比", "project_share", String]];
-        var classes = [];
-        chosen.forEach(function (d) { Object.keys(d.classes || {}).forEach(function (k) { if (classes.indexOf(k) < 0) classes.push(k); }); });
-        var tbl = document.createElement("table"), head = tbl.createTHead().insertRow(), body = tbl.createTBody();
-        cell(head, "th", "项目", "name");
-        chosen.forEach(function (d) {
-          var th = cell(head, "th", "", "num"), a = document.createElement("a");
-          a.href = d.url; a.textContent = d.name + " " + d.year + (d.kind === "final" ? "决算" : "预算");
-          th.appendChild(a);
-        });
-        metrics.forEach(function (m) {
-          var tr = body.insertRow(); cell(tr, "th", m[0], "name");
-          chosen.forEach(function (d) { cell(tr, "td", m[2](d[m[1]] == null ? "" : d[m[1]]), "num"); });
-        });
-        classes.sort().forEach(function (k) {  // one row per 类 code; the label as the first document prints it
-          var label = chosen.map(function (d) { return (d.classes || {})[k]; }).filter(Boolean)[0][0];
-          var tr = body.insertRow(); cell(tr, "th", label, "name");
-          chosen.forEach(function (d) { cell(tr, "td", wan(((d.classes || {})[k] || [])[1]), "num"); });
-        });
-        side.textContent = "";
-        side.appendChild(tbl);
-      }
-      pick.addEventListener("change", draw);
-      draw();
-    }).catch(function () { /* the full table below still works */ });
+      year(true);
+    }
   }
 })();
