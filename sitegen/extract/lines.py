@@ -48,4 +48,27 @@ def join_cell(words: list[Word]) -> str:
 
 
 def words_to_lines(words: list[Word]) -> list[str]:
-    return [join_words(line) for line in cluster_lines(words)]
+    """The page's text lines. A word printed in another font sits a little higher or lower
+    than the text around it (Latin digits in a Song-font sentence); it belongs to the line its
+    box overlaps for most of its height, not to a line of its own."""
+    return [join_words(line) for line in _merge_overlapping(cluster_lines(words))]
+
+
+def _merge_overlapping(lines: list[list[Word]], share: float = 0.6) -> list[list[Word]]:
+    out: list[list[Word]] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            top, bottom = max(min(w.top for w in prev), min(w.top for w in line)), \
+                min(max(w.bottom for w in prev), max(w.bottom for w in line))
+            height = min(max(w.bottom for w in ws) - min(w.top for w in ws) for ws in (prev, line))
+            if height > 0 and bottom - top >= share * height and not _overlap_x(prev, line):
+                out[-1] = sorted(prev + line, key=lambda w: w.x0)
+                continue
+        out.append(line)
+    return out
+
+
+def _overlap_x(a: list[Word], b: list[Word]) -> bool:
+    """Two lines whose words cover the same horizontal stretch are two lines (a table's rows)."""
+    return any(u.x0 < v.x1 - 2 and v.x0 < u.x1 - 2 for u in a for v in b)
