@@ -48,3 +48,12 @@ def swap_in(tmp: Path, target: Path) -> None:
     os.replace(target, old)
     os.replace(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    """Publish src at dst as a hard link (same inode, nothing re-read); a copy where links fail."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)

@@ -12,13 +12,13 @@ import csv
 import hashlib
 import io
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..contract import BY_NAME, SOURCE_PAGE, Resource
+from ..fsutil import link_or_copy
 from .partitions import BOM_DIR, PARQUET_DIR, PartitionStore, _bom_copy, partition_of
 from .views import PackageView
 
@@ -206,13 +206,13 @@ class CombinedWriter:
         parts, wholes = self.store.finish()
         root = self.store.root
         for name, files in parts.items():
-            _link(root / "whole" / f"{name}.csv", self.folder / f"{name}.csv")
-            _link(root / BOM_DIR / "whole" / f"{name}.csv", self.folder / BOM_DIR / f"{name}.csv")
+            link_or_copy(root / "whole" / f"{name}.csv", self.folder / f"{name}.csv")
+            link_or_copy(root / BOM_DIR / "whole" / f"{name}.csv", self.folder / BOM_DIR / f"{name}.csv")
             for rel in files:
-                _link(root / rel, self.folder / rel)
-                _link(root / BOM_DIR / rel, self.folder / BOM_DIR / rel)
+                link_or_copy(root / rel, self.folder / rel)
+                link_or_copy(root / BOM_DIR / rel, self.folder / BOM_DIR / rel)
         for path in (root / PARQUET_DIR).rglob("*.parquet") if (root / PARQUET_DIR).is_dir() else []:
-            _link(path, self.folder / path.relative_to(root))
+            link_or_copy(path, self.folder / path.relative_to(root))
         units = self.folder / "units.csv"
         with open(units, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
@@ -224,13 +224,6 @@ class CombinedWriter:
         _bom_copy(units, self.folder / BOM_DIR / "units.csv")
         return table_fields(), wholes
 
-
-def _link(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
 
 
 def table_fields() -> dict[str, list[dict]]:

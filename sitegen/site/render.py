@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import code_digest
 from ..audit.declared import CHECKS
 from ..contract import BY_NAME, table_resources
-from ..fsutil import make_temp_dir, swap_in
+from ..fsutil import link_or_copy, make_temp_dir, swap_in
 from ..package.writer import citation, content_version, source_file_name
 from . import strings
 from .combined import (
@@ -43,7 +43,7 @@ from .listing import (
 from .notes import reading_notes
 from .search import name_keys, pinyin_keys, search_text, write_search_index
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
-from .views import PackageView, money, outturn
+from .views import PackageView, money, outturn, readable
 
 
 def default_templates() -> Path:
@@ -123,13 +123,6 @@ def _fingerprint(pkg: PackageView, source: Path | None, templates_digest: str, s
     return h.hexdigest()
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
 
 def _keep_identical(new: Path, old: Path) -> None:
     """Where a freshly rendered file equals last build's, keep the old file (same inode, mtime);
@@ -142,7 +135,7 @@ def _keep_identical(new: Path, old: Path) -> None:
     if (old.is_file() and new.is_file() and old.stat().st_size == new.stat().st_size
             and _same_bytes(old, new)):
         new.unlink()
-        _link_or_copy(old, new)
+        link_or_copy(old, new)
 
 
 def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
@@ -237,7 +230,7 @@ def _downloads(pkg: PackageView, data_dir: Path, source: Path | None, cite: str,
         write_xlsx(pkg, folder / xlsx_name, cite)
         cached = cache.files(key, [zip_name, xlsx_name])
     for path in cached or []:
-        _link_or_copy(path, data_dir / path.name)
+        link_or_copy(path, data_dir / path.name)
 
 
 def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None,
@@ -511,13 +504,8 @@ def _views(packages_root: Path, state: dict, known: dict[str, dict]) -> list[Pac
     for rel in sorted(state["files"], key=lambda r: f"{r}/datapackage.json"):
         unit_id, slug = rel.split("/")
         view = PackageView(root / unit_id / slug, unit_id, slug)
-        if rel not in known:
-            try:
-                view.descriptor  # noqa: B018 - skip unreadable packages now
-            except (OSError, json.JSONDecodeError):
-                continue
-            view.forget()
-        views.append(view)
+        if rel in known or readable(view):
+            views.append(view)
     return views
 
 

@@ -200,17 +200,20 @@ class PackageView:
         return out
 
 
+def readable(view: PackageView) -> bool:
+    """Whether the package's descriptor reads (unreadable packages are skipped); not kept in memory."""
+    try:
+        view.descriptor  # noqa: B018
+    except (OSError, json.JSONDecodeError):
+        return False
+    view.forget()
+    return True
+
+
 def load_packages(root: Path) -> list[PackageView]:
-    views = []
-    for dp in sorted(Path(root).glob("*/*/datapackage.json")):
-        view = PackageView(dp.parent, dp.parent.parent.name, dp.parent.name)
-        try:
-            view.descriptor  # noqa: B018 - skip unreadable packages now
-        except (OSError, json.JSONDecodeError):
-            continue
-        view.forget()
-        views.append(view)
-    return views
+    views = (PackageView(dp.parent, dp.parent.parent.name, dp.parent.name)
+             for dp in sorted(Path(root).glob("*/*/datapackage.json")))
+    return [view for view in views if readable(view)]
 
 
 def money(value: str) -> str:
