@@ -228,7 +228,8 @@ def build(content: str, data: str, out: str, templates: str | None, cache_dir: s
                                     verbose=verbose, sink=sink, parts=found.parts, **run)
     sources = sink.finish()
     site = render_site(Path(data), Path(out), sources=sources, templates=Path(templates) if templates else None,
-                       site_url=site_url, cache=Path(f"{cache_dir.rstrip('/')}-site") if cache_dir else None, region=region)
+                       site_url=site_url, cache=Path(f"{cache_dir.rstrip('/')}-site") if cache_dir else None, region=region,
+                       jobs=1 if run.get("executor") == "inline" else run.get("jobs"))
     report.seconds = time.perf_counter() - start
     for s in [*report.skipped, *site.left_out]:
         say("skipped", s)

@@ -88,17 +88,24 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
+def _width(value) -> int:
+    """Display width: CJK and other wide characters count double."""
+    text = value if isinstance(value, str) else str(value if value is not None else "")
+    return len(text) if text.isascii() else len(text) + sum(1 for c in text if ord(c) > 0x2E80)
+
+
 def _widths(sheet, header_rows: list[list[str]], rows: list[list]) -> None:
-    """Column widths from the longest cell (CJK characters count double), within bounds."""
-
-    def width(value) -> int:
-        text = str(value if value is not None else "")
-        return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-    columns = max((len(r) for r in [*header_rows, *rows]), default=0)
-    for i in range(columns):
-        longest = max((width(r[i]) for r in [*header_rows, *rows] if i < len(r)), default=0)
-        sheet.set_column(i, i, max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, longest + 2)))
+    """Column widths from the longest cell, within bounds."""
+    longest: list[int] = []
+    for row in [*header_rows, *rows]:
+        if len(row) > len(longest):
+            longest += [0] * (len(row) - len(longest))
+        for i, value in enumerate(row):
+            w = _width(value)
+            if w > longest[i]:
+                longest[i] = w
+    for i, w in enumerate(longest):
+        sheet.set_column(i, i, max(XLSX_MIN_WIDTH, min(XLSX_MAX_WIDTH, w + 2)))
 
 
 def _table_sheet(wb, taken: set[str], title: str, fields: list, rows: list[dict]) -> None:
@@ -158,6 +165,7 @@ def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
     import xlsxwriter  # only when a download is made
 
     buf = io.BytesIO()
+    # in memory, xlsxwriter dates every zip entry 1980-01-01 and the document `created`: reproducible
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
     wb.set_properties({"created": XLSX_DATE})  # reproducible: no build time inside
@@ -176,7 +184,7 @@ def write_xlsx(pkg: PackageView, target: Path, citation: str = "") -> None:
     _table_sheet(wb, taken, "核对发现", [_SchemaField({"name": n, "type": t, "title": FINDING_TITLES.get(n, n)})
                                       for n, t in FINDING_FIELDS], pkg.findings())
     wb.close()
-    _normalise_zip(buf.getvalue(), target)
+    target.write_bytes(buf.getvalue())
 
 
 class _SchemaField:
@@ -190,21 +198,6 @@ class _SchemaField:
 FINDING_TITLES = {"resource": "资源", "table": "表", "row_code": "科目编码", "row_name": "科目名称",
                   "column": "列", "check": "核对项", "severity": "级别", "expected": "应为", "found": "原文",
                   "source_page": "页码", "message": "说明", "suspect": "可疑单元格"}
-
-
-def _normalise_zip(data: bytes, target: Path) -> None:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in src.infolist():
-            content = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                import re
-
-                content = re.sub(rb"<dcterms:(created|modified)([^>]*)>[^<]*<",
-                                 rb"<dcterms:\1\2>1980-01-01T00:00:00Z<", content)
-            info = zipfile.ZipInfo(item.filename, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(info, content)
 
 
 COMBINED_TITLES = {

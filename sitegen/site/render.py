@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -44,6 +45,7 @@ from .notes import reading_notes
 from .search import name_keys, pinyin_keys, search_text, write_search_index
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, money, outturn, readable
+from .workers import AHEAD_PER_WORKER, ordered, pool
 
 
 def default_templates() -> Path:
@@ -219,8 +221,9 @@ def page_footer(licenses: list[dict], citation: str, source_url: str = "", sourc
 
 
 def _downloads(pkg: PackageView, data_dir: Path, source: Path | None, cite: str, cache: DownloadCache,
-               zip_name: str, xlsx_name: str) -> None:
-    """ZIP and XLSX: made once per input (package, source, citation), then hard-linked."""
+               zip_name: str, xlsx_name: str) -> str:
+    """ZIP and XLSX: made once per input (package, source, citation), then hard-linked; the
+    cache key they were made under."""
     origin = (pkg.descriptor.get("sources") or [{}])[0]
     key = cache.key(pkg, cite, str(origin.get("sha256", "")), str(source.stat().st_size if source and source.exists() else ""))
     cached = cache.files(key, [zip_name, xlsx_name])
@@ -231,22 +234,24 @@ def _downloads(pkg: PackageView, data_dir: Path, source: Path | None, cite: str,
         cached = cache.files(key, [zip_name, xlsx_name])
     for path in cached or []:
         link_or_copy(path, data_dir / path.name)
+    return key
 
 
 def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Path | None,
                  siblings: list[PackageView], site_url: str = "",
-                 downloads: DownloadCache | None = None) -> None:
+                 downloads: DownloadCache | None = None) -> str:
+    """One package's page with its data folder and downloads; the download cache key used."""
     data_dir = page_dir / "data"
     data_dir.mkdir(parents=True)
     for path in sorted(pkg.folder.iterdir()):
-        if path.is_file():
-            shutil.copyfile(path, data_dir / path.name)
+        if path.is_file():  # the package writer replaces whole folders, never a file in place: links are safe
+            link_or_copy(path, data_dir / path.name)
     cite = pkg.descriptor.get("citation") or citation(pkg.descriptor)
     if site_url and not pkg.descriptor.get("homepage"):
         cite = citation(pkg.descriptor, f"{site_url.rstrip('/')}/{pkg.url}")
     zip_name = f"{pkg.unit_id}-{pkg.slug}.zip"
     xlsx_name = f"{pkg.unit_id}-{pkg.slug}.xlsx"
-    _downloads(pkg, data_dir, source, cite, downloads or DownloadCache(None), zip_name, xlsx_name)
+    key = _downloads(pkg, data_dir, source, cite, downloads or DownloadCache(None), zip_name, xlsx_name)
     pdf_name = None
     if source and Path(source).exists():
         pdf_name = source_file_name(Path(source).name)
@@ -266,6 +271,24 @@ def _render_unit(env: Environment, pkg: PackageView, page_dir: Path, source: Pat
         **unit_context(pkg, siblings),
     )
     (page_dir / "index.html").write_text(html, encoding="utf-8")
+    return key
+
+
+_WORKER: dict = {}  # what a page worker keeps between jobs: the template environment, options, download cache
+
+
+def _start_page_worker(templates: str, site_url: str, downloads_root: str | None) -> None:
+    _WORKER.update(env=environment(Path(templates)), site_url=site_url,
+                   downloads=DownloadCache(Path(downloads_root) if downloads_root else None))
+
+
+def _page_job(folder: str, unit_id: str, slug: str, siblings: list[tuple[str, str, str]], page_dir: str,
+              source: str | None) -> str:
+    """A unit page rendered in a worker (see workers.py): plain arguments in, the download key out."""
+    pkg = PackageView(Path(folder), unit_id, slug)
+    others = [PackageView(Path(f), u, s) for f, u, s in siblings]
+    return _render_unit(_WORKER["env"], pkg, Path(page_dir), Path(source) if source else None, others,
+                        _WORKER["site_url"], _WORKER["downloads"])
 
 
 def _summary_row(pkg: PackageView) -> dict:
@@ -457,16 +480,26 @@ def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[
             os.replace(entry, out / entry.name)
 
 
-def _unit_pages(env: Environment, pkg: PackageView, siblings: list[PackageView], units: Path, out: Path,
-                source: Path | None, unchanged: bool, site_url: str, downloads: DownloadCache,
-                report: SiteReport) -> None:
-    """One package's page: left where it is when unchanged, else rendered into units/."""
-    rel = f"{pkg.unit_id}/{pkg.slug}"
-    if unchanged and (out / rel / "index.html").exists():
+def _page_done(page, rel: str, downloads: DownloadCache, report: SiteReport) -> None:
+    """Take a page job's outcome (its error raises here); None: the page was left as it is."""
+    if page is None:
         report.reused.append(rel)
     else:
-        _render_unit(env, pkg, units / rel, source, siblings, site_url, downloads)
+        downloads.used.add(page.result())
         report.rendered.append(rel)
+
+
+def _page_jobs(views: list[PackageView], views_by_unit: dict[str, list[PackageView]], units: Path,
+               sources: dict[Path, Path], render: set[str]) -> Iterator[tuple | None]:
+    """The page job of each package in `render` (None for a page left as it is)."""
+    for pkg in views:
+        rel = f"{pkg.unit_id}/{pkg.slug}"
+        if rel not in render:
+            yield None
+            continue
+        source = sources.get(pkg.folder.resolve())
+        siblings = [(str(v.folder), v.unit_id, v.slug) for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
+        yield str(pkg.folder), pkg.unit_id, pkg.slug, siblings, str(units / rel), str(source) if source else None
 
 
 KNOWN = "packages.json"  # in the cache: each package's stat, fingerprint, row key and summary row
@@ -589,8 +622,10 @@ def render_site(
     site_url: str = "",
     cache: Path | None = None,
     region: str = "",
+    jobs: int | None = 1,
 ) -> SiteReport:
-    """Render every package under packages_root into out/, swapped in atomically.
+    """Render every package under packages_root into out/, swapped in atomically; unit pages
+    in `jobs` worker processes (None: all cores).
 
     Unit pages whose inputs (package files, source, templates, sibling years) did not change
     since the last build are left as they are; the others and the site-wide pages are renamed
@@ -635,31 +670,36 @@ def render_site(
         (site / "data" / "combined").mkdir(parents=True)
         row_cache, by_key, combined_rows, downloads, database = _site_data(site, cache or tmp, cache is not None)
         licenses: dict[str, dict] = {}
-        for pkg in views:
-            rel = f"{pkg.unit_id}/{pkg.slug}"
-            try:
-                siblings = [v for v in views_by_unit[pkg.unit_id] if v.slug != pkg.slug]
-                _unit_pages(env, pkg, siblings, units, out, sources.get(pkg.folder.resolve()),
-                            old_manifest.get(rel) == fingerprints[rel], site_url, downloads, report)
-                row, key = _package_rows(pkg, row_cache, combined_rows, database, known.get(rel))
-                by_key[key] = pkg
-            except Exception as exc:  # one unusable package never stops the site
-                shutil.rmtree(units / rel, ignore_errors=True)
-                for done in (report.rendered, report.reused):
-                    if rel in done:
-                        done.remove(rel)
-                report.left_out.append(f"{pkg.folder}: not shown ({exc})")
-                pkg.forget()
-                continue
-            manifest[rel] = fingerprints[rel]
-            remembered[rel] = {"stat": state["files"][rel], "siblings": by_unit[pkg.unit_id],
-                               "fingerprint": fingerprints[rel], "key": key,
-                               "summary": {k: v for k, v in row.items() if k != "pkg"}}
-            report.pages.append(out / rel / "index.html")
-            rows.append(row)
-            for lic in row["licenses"]:
-                licenses.setdefault(lic.get("name", ""), lic)
-            pkg.forget()  # keep memory flat: rows are read again only where needed
+        render = {rel for rel, fp in fingerprints.items()
+                  if old_manifest.get(rel) != fp or not (out / rel / "index.html").exists()}
+        workers = pool(jobs, len(render), _start_page_worker,
+                       (str(templates), site_url, str(downloads.root) if downloads.root else None))
+        with workers:
+            pages = ordered(workers, _page_job, _page_jobs(views, views_by_unit, units, sources, render),
+                            AHEAD_PER_WORKER * (jobs or os.cpu_count() or 1))
+            for pkg, page in zip(views, pages, strict=True):
+                rel = f"{pkg.unit_id}/{pkg.slug}"
+                try:
+                    _page_done(page, rel, downloads, report)
+                    row, key = _package_rows(pkg, row_cache, combined_rows, database, known.get(rel))
+                    by_key[key] = pkg
+                except Exception as exc:  # one unusable package never stops the site
+                    shutil.rmtree(units / rel, ignore_errors=True)
+                    for done in (report.rendered, report.reused):
+                        if rel in done:
+                            done.remove(rel)
+                    report.left_out.append(f"{pkg.folder}: not shown ({type(exc).__name__}: {exc})")
+                    pkg.forget()
+                    continue
+                manifest[rel] = fingerprints[rel]
+                remembered[rel] = {"stat": state["files"][rel], "siblings": by_unit[pkg.unit_id],
+                                   "fingerprint": fingerprints[rel], "key": key,
+                                   "summary": {k: v for k, v in row.items() if k != "pkg"}}
+                report.pages.append(out / rel / "index.html")
+                rows.append(row)
+                for lic in row["licenses"]:
+                    licenses.setdefault(lic.get("name", ""), lic)
+                pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
         combined = finish_combined(combined_rows, database, list(licenses.values()),
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])

@@ -1,0 +1,58 @@
+"""Per-package site work (unit pages, downloads) in worker processes, taken back in order.
+
+The caller walks its packages in order and needs each package's outcome before the next:
+`ordered` runs up to `ahead` jobs in advance on a process pool and yields one Future per job
+(None where there is nothing to run), so memory stays bounded however many packages there
+are, and the caller's own work (combined rows, the database) overlaps the workers'.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from itertools import islice
+
+AHEAD_PER_WORKER = 8  # jobs queued per worker: enough to keep it busy, few enough to stay small
+MIN_JOBS_FOR_POOL = 4  # fewer jobs than this (a one-edit rebuild) run here: no pool to start
+
+
+class _Here(Executor):
+    """Runs each job at once in this process; the same Future interface as a pool."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # handed to the caller through the Future, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def pool(workers: int | None, jobs: int, initializer: Callable, initargs: tuple) -> Executor:
+    """A process pool of `workers` (None: all cores), or this process when one worker or a
+    handful of jobs would not pay for starting one."""
+    workers = max(1, workers or os.cpu_count() or 1)
+    if workers == 1 or jobs < MIN_JOBS_FOR_POOL:
+        initializer(*initargs)
+        return _Here()
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    return ProcessPoolExecutor(max_workers=min(workers, jobs), mp_context=ctx, initializer=initializer,
+                               initargs=initargs)
+
+
+def ordered(executor: Executor, fn: Callable, jobs: Iterable[tuple | None], ahead: int) -> Iterator[Future | None]:
+    """fn(*job) for each job, at most `ahead` in flight; one Future (or None) per job, in order."""
+    source = iter(jobs)
+
+    def start(job: tuple | None) -> Future | None:
+        return None if job is None else executor.submit(fn, *job)
+
+    window = deque(start(job) for job in islice(source, max(1, ahead)))
+    while window:
+        head = window.popleft()
+        for job in islice(source, 1):
+            window.append(start(job))
+        yield head
