@@ -218,3 +218,26 @@ def test_header_cell_total_centred_on_its_own_line_is_header():
     assert table.reading.header[0] == "合计 → total"
     assert [(r["total"], r["general_budget"]) for r in table.rows] == [(D("32852.053832"), D("32365.090089"))]
     assert d.tables["fund_budget_expenditure"].reading.empty.startswith("printed empty: only 合计")
+
+
+@pytest.mark.parametrize("resource,sides,lists", [
+    ("income_expenditure_summary", [19, 34], {"部门预算支出经济科目": 24, "政府预算支出经济分类科目": 20}),
+    ("fiscal_summary", [8, 33], {"部门预算支出经济科目": 23, "政府预算支出经济科目": 19}),
+])
+def test_further_subject_lists_are_tables_of_their_own(resource, sides, lists):
+    """renwu-13 表1 (p16–18) and 表4 (p21–23) print the expenditure side three times over: by
+    支出功能分类科目, 部门预算支出经济科目 and 政府预算支出经济分类科目, each a label column with its own
+    预算数. The other lists' amounts were glued onto the function rows as x_ fields (`2、外交支出`
+    0.00 carried 20,790,689.48, a 工资福利 amount); each list is now an extra table of its own."""
+    d = _doc("renwu-13")
+    table = d.tables[resource]
+    assert not table.x_fields
+    assert [sum(r["side"] == s for r in table.rows) for s in ("income", "expenditure")] == sides
+    value = "amount" if resource == "income_expenditure_summary" else "total"
+    row = next(r for r in table.rows if r["item"] == "2、外交支出")
+    assert row[value] == D("0.00") and row["line"] == 3
+    extra = {t.title.split("（")[-1].rstrip("）"): t for t in d.tables.values() if t.title.startswith(table.title + "（")}
+    assert {k.split("(")[0]: len(t.rows) for k, t in extra.items()} == lists
+    econ = next(t for k, t in extra.items() if k.startswith("部门预算"))
+    assert econ.resource.startswith("extra_") and econ.fields == [("value_1", "预算数")]
+    assert next(r for r in econ.rows if r["item"] == "1、人员经费和公用经费支出")["value_1"] == D("23174401.79")

@@ -11,7 +11,7 @@ from functools import partial
 from ..contract import BY_NAME
 from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
-from . import template, vocabulary
+from . import side_lists, template, vocabulary
 from .codes import LoneCodes
 from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
 from .model import Reading, Row, Table, Warning_
@@ -166,6 +166,9 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
             warnings.append(Warning_(f"a second table for {earlier.resource}; published as {table.resource}",
                                      doc.pages[title.page].number, title.text))
         tables[table.resource] = table
+    for name in side_lists.split(tables, _free_name):
+        warnings.append(Warning_(f"a further expenditure list printed beside the first; published as {name}",
+                                 tables[name].pages[0], tables[name].title))
     return tables, warnings
 
 
@@ -733,6 +736,7 @@ def _two_sided_rows(rows, valuefields, table: Table, warnings) -> list[Row]:
             for name in names:
                 rec[name] = values.get(name)
             rec["source_page"] = row.page
+            side_lists.mark(rec, index, columns)
             sides[side].append(rec)
     return sides["income"] + sides["expenditure"]
 

@@ -368,6 +368,8 @@ def layout(resource: str) -> Layout:
 
 
 def _amount_label(own: str) -> bool:
+    if "科目" in own:  # a list of subjects (部门预算支出经济科目): labels, whatever else its header says
+        return False
     return any(w in own for w in ("预算数", "金额", "合计", "总计", "预算", "一般公共", "基金", "国有资本", "小计"))
 
 
