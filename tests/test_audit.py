@@ -263,3 +263,16 @@ def test_income_total_counts_the_carry_over_after_the_subtotal(real_parsed, name
     row["amount"] += 1
     broken = [f for f in audit_disclosure(d)[0] if f.check == "side_sum"]
     assert [(f.row_name, f.resource) for f in broken] == [("收入总计", "income_expenditure_summary")]
+
+
+def test_a_component_printed_as_a_subject_is_no_slip():
+    """open-budget-01 p29–30 lists 人员经费 as 「…住房公积金、提租补贴」; 提租补贴 is 2210202 in its
+    function tables, not a misprint of 表6's 津贴补贴 (two of four characters apart)."""
+    from sitegen.audit.wording import check_components
+
+    text = "（一）人员经费 13,452.12 万元。主要包括：基本工资、津贴补贴、奖金、住房公积金、提租补贴。"
+    names = {"基本工资", "津贴补贴", "奖金", "住房公积金"}
+    assert list(check_components(text, names, frozenset({"提租补贴", "住房公积金"}))) == []
+    assert list(check_components(text, names)) == []  # short names: one character apart at most
+    slip = list(check_components(text.replace("基本工资", "基本工姿"), names))
+    assert [(f.found, f.expected) for f in slip] == [("基本工姿", "基本工资")]

@@ -58,15 +58,20 @@ def check_titles(text: str, titles: dict[str, str]) -> Iterator[Finding]:
                           column="wording", expected=printed, found=name)
 
 
-def check_components(text: str, names: set[str]) -> Iterator[Finding]:
-    """第三部分 六's 人员经费/公用经费 components against 表6's names (one or two characters off)."""
+SHORT_NAME = 6  # a component name shorter than this may differ from 表6's in one character, longer in two
+
+
+def check_components(text: str, names: set[str], subjects: frozenset[str] = frozenset()) -> Iterator[Finding]:
+    """第三部分 六's 人员经费/公用经费 components against 表6's names (a character or two off).
+    A component printed as a subject in any table (提租补贴, a 功能分类 项) is that subject, not a slip."""
     names = {norm(n) for n in names}
+    subjects = frozenset(norm(n) for n in subjects)
     for m in re.finditer(r"主要包括[:：](.*?)。", text):
         for part in re.split(r"[、，,]", m.group(1)):
             part = norm(part.strip())
-            if not part or part in names:
+            if not part or part in names or part in subjects:
                 continue
-            close = [n for n in names if _near(part, n, 2)]
+            close = [n for n in names if _near(part, n, 1 if len(part) < SHORT_NAME else 2)]
             if close:
                 yield finding("narrative_component", resource="general_basic_expenditure", table="第三部分 六",
                               row_name=part, column="wording", expected=close[0], found=part)
@@ -174,12 +179,13 @@ def text_findings(text: str, tables: dict, records: dict, unit: dict) -> list[Fi
     titles = {name: t.title for name, t in tables.items()}
     basic = tables.get("general_basic_expenditure")
     names = {str(r.get("name")) for r in (basic.rows if basic else [])}
+    subjects = frozenset(str(r.get("name")) for t in tables.values() for r in t.rows if r.get("name"))
     reasons = [str(r.get("reason") or "") for r in records.get("narrative_changes", [])]
     income = tables.get("income_summary")
     out = [*check_printed_units(records, tables), *check_description_units(unit.get("projects", []))]
     if text:
         out += [*check_transfer_claims(text, income.rows if income else []),
-                *check_terms(text), *check_titles(text, titles), *check_components(text, names),
+                *check_terms(text), *check_titles(text, titles), *check_components(text, names, subjects),
                 *check_persons(records.get("performance_targets", []), unit.get("projects", [])),
                 *check_staff(reasons, unit.get("staffing", {}))]
     return out
