@@ -239,5 +239,5 @@ def test_further_subject_lists_are_tables_of_their_own(resource, sides, lists):
     extra = {t.title.split("（")[-1].rstrip("）"): t for t in d.tables.values() if t.title.startswith(table.title + "（")}
     assert {k.split("(")[0]: len(t.rows) for k, t in extra.items()} == lists
     econ = next(t for k, t in extra.items() if k.startswith("部门预算"))
-    assert econ.resource.startswith("extra_") and econ.fields == [("value_1", "预算数")]
+    assert econ.resource == f"extra_{resource}_economic" and econ.fields == [("value_1", "预算数")]
     assert next(r for r in econ.rows if r["item"] == "1、人员经费和公用经费支出")["value_1"] == D("23174401.79")

@@ -48,7 +48,8 @@ def split(tables: dict[str, Table], free_name) -> list[str]:
         for row in marked:
             groups.setdefault(row[LIST][0], []).append(row)
         for header, rows in groups.items():
-            name = free_name(template.extra_name(f"{table.title} {header}"), tables)
+            kind = template.classification_kind(header) or "list"  # economic, government_economic
+            name = free_name(f"extra_{table.resource}_{kind}", tables)  # the same name in every document
             tables[name] = _list_table(table, name, header, rows)
             added.append(name)
     return added
