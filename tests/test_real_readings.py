@@ -241,3 +241,11 @@ def test_further_subject_lists_are_tables_of_their_own(resource, sides, lists):
     econ = next(t for k, t in extra.items() if k.startswith("部门预算"))
     assert econ.resource == f"extra_{resource}_economic" and econ.fields == [("value_1", "预算数")]
     assert next(r for r in econ.rows if r["item"] == "1、人员经费和公用经费支出")["value_1"] == D("23174401.79")
+
+
+def test_the_cover_of_the_tables_part_is_no_table():
+    """renwu-13 p14: `2021年部门综合预算公开报表` over 部门名称：… / 保密审查情况：已审查 /
+    部门主要负责人审签情况：已审签 — a cover page, once published as an empty extra_ table."""
+    d = _doc("renwu-13")
+    assert not [t for t in d.tables.values() if 14 in t.pages]
+    assert [w.page for w in d.warnings if "cover or form page" in w.message] == [14]

@@ -146,6 +146,10 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
                                      doc.pages[title.page].number, title.text))
             segments = _read_segments(doc, title, nxt)
         table = listed or _to_table(title, segments, warnings)
+        if _form_page(table):
+            warnings.append(Warning_(f"a cover or form page ({', '.join(table.reading.header)}), not a table",
+                                     table.pages[0] if table.pages else None, title.text))
+            continue
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _continues(last, table):
             # the title repeated on the next page ("…表（续）"): the same table goes on
@@ -170,6 +174,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
         warnings.append(Warning_(f"a further expenditure list printed beside the first; published as {name}",
                                  tables[name].pages[0], tables[name].title))
     return tables, warnings
+
+
+def _form_page(table: Table) -> bool:
+    """A title over `名称：值` lines and no rows (the cover of the tables part: 部门名称：…,
+    保密审查情况：已审查): a table with no row whose every header label is a key with its value."""
+    if not table.resource.startswith("extra_") or table.rows or not table.fields or table.reading is None:
+        return False
+    return all(re.search(r"\S[：:]\S", printed) for _, printed in table.fields)
 
 
 def _source_list(doc: Document, title: Title, nxt: Title | None, warnings: list[Warning_]) -> Table | None:
