@@ -281,3 +281,19 @@ def test_one_edit_rewrites_only_its_partition(site, tmp_path):
         assert (combined / path.relative_to(tmp_path / "fresh" / "data" / "combined")).read_bytes() == path.read_bytes()
     frame = pd.read_parquet(combined / "parquet" / "expenditure_summary")
     assert set(frame["unit_id"]) == {"shanghai-copy", descriptor.parent.parent.name, other.parent.name}
+
+
+def test_a_disclosure_s_rows_are_found_by_unit_id_not_by_year_or_kind(site):
+    """Deleting one disclosure's rows (an edit) looked them up through the year index: a scan of
+    every row of that year, per table, per package — quadratic at national N."""
+    import sqlite3
+
+    from sitegen.site.database import IDENT
+
+    db = sqlite3.connect(site / "data" / "combined" / "budget.sqlite")
+    tables = [n for (n,) in db.execute("select name from sqlite_master where type = 'table'")
+              if {"unit_id", "year", "kind"} <= {c[1] for c in db.execute(f"pragma table_info([{n}])")}]
+    assert len(tables) > 10
+    for name in tables:
+        plan = db.execute(f"EXPLAIN QUERY PLAN DELETE FROM [{name}] WHERE {IDENT}", ["u", 2024, "budget"]).fetchall()
+        assert f"idx_{name}_unit_id" in str(plan), (name, plan)

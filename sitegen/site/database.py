@@ -21,7 +21,7 @@ PARQUET_DIR = "parquet"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
 INDEXED = ("unit_id", "year", "code", "kind", "region")
 SEARCHABLE = ("unit_name", "title", "name", "project_name", "label", "table_title")  # full-text (trigram)
-IDENT = "unit_id = ? AND year IS ? AND kind = ?"
+IDENT = "unit_id = ? AND +year IS ? AND +kind = ?"  # `+`: look rows up by unit_id, never by kind or year
 
 
 def _convert(kind: str):
@@ -58,6 +58,7 @@ class SiteDatabase:
             self.db.execute("PRAGMA synchronous = OFF")
             self._create(schema)
         self.known = dict(self.db.execute("select key, ident from _packages").fetchall())
+        self.present = set(self.known.values())  # disclosures with rows: only these have rows to delete
         self.seen: set[str] = set()
         self.idents: set[str] = set()
         self.converters = {n: [_convert(f["type"]) for f in fields] for n, fields in tables.items()}
@@ -95,7 +96,8 @@ class SiteDatabase:
         self.idents.add(text_ident)
         if key in self.known:
             return
-        self._delete(text_ident)
+        if text_ident in self.present:  # a cold build deletes nothing (a DELETE per table per package was quadratic)
+            self._delete(text_ident)
         for name, text in fragment().items():
             convert = self.converters[name]
             rows = ([c(v) for c, v in zip(convert, row, strict=False)] for row in csv.reader(io.StringIO(text)))
