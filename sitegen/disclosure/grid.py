@@ -9,6 +9,7 @@ lines anchored by numbers and codes.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
 from . import vocabulary
 from .numbers import NotAnAmount, parse_amount
+from .parents import candidate_runs, centring_error, parent_cells, sits_over
 from .placement import Placement, settle_readings, sums_held
 from .settings import SETTINGS
 
@@ -33,6 +35,7 @@ _NAME_LABEL = vocabulary.NAME_LABEL
 _UNIT = vocabulary.MONEY_UNIT
 _NEXT_TABLE_NO = vocabulary.TABLE_NUMBER
 _NOTE = vocabulary.NOTE
+_SENTENCE = vocabulary.SENTENCE
 
 
 @dataclass
@@ -246,11 +249,12 @@ def _band_cuts(spans: list[tuple[float, float]], body: list[Word]) -> list[float
 
 
 def build_columns(
-    header: list[Word], vrules_x: list[float], rules: list[Rule], body: list[Word] = (), cut: str = "gutter"
+    header: list[Word], vrules_x: list[float], rules: list[Rule], body: list[Word] = (), cut: str = "gutter",
+    match=None,  # callable(labels) -> fields: chooses the columns a rule-less parent spans
 ) -> list[Column]:
     """Leaf columns with their own labels and their parents' labels. Without rules, the cuts
     between header cells come from gutters next to the left cell's words (`cut="gutter"`) or
-    from the body's own columns (`cut="bands"`)."""
+    from the body's own columns (`cut="bands"`), and a parent's columns from `parents.py`."""
     # A parent cell has several leaf cells under it, or (centred over cells whose labels
     # sit lower, in unruled tables) nothing directly under it while it sits in the
     # header's upper half: leaf labels are centred vertically in the header.
@@ -262,8 +266,10 @@ def build_columns(
         w = header[i]
         below = [v for k, v in enumerate(header)
                  if k not in spanning and v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
-        upper = w.bottom < header_mid and len(vrules_x) < 3
-        if len(_clusters(below)) >= 2 or (upper and (not below or cut == "bands+stacked")):
+        unruled = len(vrules_x) < 3
+        upper = w.bottom < header_mid and unruled
+        if len(_clusters(below)) >= 2 or (upper and (not below or cut == "bands+stacked")) \
+                or (unruled and below and sits_over(w, min(below, key=lambda v: v.top), rules)):
             spanning.add(i)
     if len(vrules_x) >= 3:
         columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3
@@ -291,6 +297,16 @@ def build_columns(
                 else [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)])
         edges = [-math.inf, *cuts, math.inf]
         columns = [Column(edges[k], edges[k + 1], label_mid=(a + b) / 2) for k, (a, b) in enumerate(spans)]
+        if match is not None:
+            cells = _unruled_parent_cells(header, spanning, columns, groups, body, rules, match)
+    _label_columns(columns, header, spanning, cells, rules)
+    return columns
+
+
+def _label_columns(columns: list[Column], header: list[Word], spanning: set[int], cells: dict[int, list[int]],
+                   rules: list[Rule]) -> None:
+    """Each column's own label and its parents' labels (a parent's words over the columns of its
+    cell, or over the columns its text overlaps)."""
     own: list[list[Word]] = [[] for _ in columns]
     ctx: list[list[Word]] = [[] for _ in columns]
     for i, w in enumerate(header):
@@ -307,7 +323,60 @@ def build_columns(
         c.own = join_cell(own[k])
         c.ctx = join_cell(ctx[k])
         c.parents = _parent_labels(ctx[k], cell_of, rules)
-    return columns
+
+
+def _unruled_parent_cells(header, spanning, columns, groups, body, rules, match) -> dict[int, list[int]]:
+    """The columns each rule-less parent cell spans, chosen among the runs geometry allows
+    (`parents.py`): two parents on one line never share a column; then the most leaf labels
+    mapped onto fields, the most columns under a parent, the best-centred parents. A parent no
+    run fits keeps the columns its text overlaps."""
+    order = sorted(spanning)
+    cells = [[order[k] for k in cell] for cell in parent_cells([header[i] for i in order])]
+    extents = []
+    for k, g in enumerate(groups):
+        inside = [w for w in body if column_at(columns, w.xmid) == k] + list(g)
+        extents.append((min(w.x0 for w in inside), max(w.x1 for w in inside)))
+    tops = [min(w.top for w in g) for g in groups]
+    lines = [(min(header[i].top for i in cell), max(header[i].bottom for i in cell)) for cell in cells]
+    frame = _frame(rules, header, extents)
+    options = [candidate_runs([header[i] for i in cell], extents, tops, frame)[:SETTINGS.parent_runs] or [None]
+               for cell in cells]
+    if all(o == [None] for o in options):
+        return {}
+    best, best_key = {}, None
+    for choice in itertools.product(*options):
+        if _shared_column(choice, lines):
+            continue
+        spans = {i: list(range(run[0], run[1] + 1)) for cell, run in zip(cells, choice, strict=True)
+                 if run is not None for i in cell}
+        trial = [Column(c.left, c.right, label_mid=c.label_mid) for c in columns]
+        _label_columns(trial, header, spanning, spans, rules)
+        mapped = sum(1 for c in _fielded(trial, match) if c.field)
+        covered = len({k for ks in spans.values() for k in ks})
+        off = sum(centring_error([header[i] for i in cell], extents, run, frame)
+                  for cell, run in zip(cells, choice, strict=True) if run is not None)
+        key = (mapped, covered, -off)
+        if best_key is None or key > best_key:
+            best, best_key = spans, key
+    return best
+
+
+def _frame(rules: list[Rule], header: list[Word], extents: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The table's left and right edges where a horizontal rule over the header shows them."""
+    top = min(w.top for w in header)
+    above = [r for r in rules if r.orientation == "h" and r.top <= top
+             and r.x0 <= extents[0][0] + 0.5 and r.x1 >= extents[-1][1] - 0.5]
+    return (min(r.x0 for r in above), max(r.x1 for r in above)) if above else None
+
+
+def _shared_column(choice, lines) -> bool:
+    """Two parents printed on one line whose runs of columns overlap."""
+    for a in range(len(choice)):
+        for b in range(a + 1, len(choice)):
+            ra, rb = choice[a], choice[b]
+            if ra and rb and _overlap(*lines[a], *lines[b]) > 0 and ra[0] <= rb[1] and rb[0] <= ra[1]:
+                return True
+    return False
 
 
 def _parent_labels(words: list[Word], cell_of: dict[int, tuple], rules: list[Rule]) -> list[str]:
@@ -466,6 +535,7 @@ def read_segment(
     every_line: bool,
     lone_total: bool = True,
     row_sums=None,  # the template's row sums [(total, parts)]: they choose between column readings
+    known: frozenset[str] | None = None,  # the table's header labels as first printed (a later page)
 ) -> Segment:
     """Split a region's lines into meta, header, body and note, then rebuild the grid.
 
@@ -486,8 +556,8 @@ def read_segment(
         text = line_text(line)
         if state == "body" and _NEXT_TABLE_NO.match(text):
             break  # the next table's number label ("公开10表", "表 3") ends this one
-        if state != "note" and _NOTE.match(text):
-            state = "note"
+        if state != "note" and (_NOTE.match(text) or (state == "header" and header and _SENTENCE.search(text))):
+            state = "note"  # 注：…, or a sentence under the header (`…为空表。`): an empty table's note
         if state == "note":
             seg.note += text.strip()
             continue
@@ -501,8 +571,8 @@ def read_segment(
                 continue
             # a 合计 alone with amounts printed below it is a header cell (centred over header rows);
             # with none below, the blank total row of an empty table
-            if is_body_line(line, total_label, label_end, lone_total and not below[li]) \
-                    and not _header_cell_line(lines, li, total_label):
+            if (is_body_line(line, total_label, label_end, lone_total and not below[li])
+                    and not _header_cell_line(lines, li, total_label)) or (header and not repeats_header(line, known)):
                 state = "body"
             else:
                 header.extend(line)
@@ -550,7 +620,7 @@ def read_segment(
         readings.append(("header positions (upper cells spanning) and the body's own columns", "bands+stacked"))
     candidates = []
     for how, cut in readings:
-        columns = _fielded(build_columns(header, vx, rules, body_words, cut), match) if header else []
+        columns = _fielded(build_columns(header, vx, rules, body_words, cut, match), match) if header else []
         found = any(c.field for c in columns)
         columns = columns if found else (previous or [])
         rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
@@ -570,6 +640,22 @@ def read_segment(
     seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
     seg.columns_from = how if found else ""
     return seg
+
+
+def header_labels(columns: list[Column]) -> frozenset[str]:
+    """A header's printed labels (leaves and parents), spaces removed: the header repeated on a
+    later page is told from the rows under it by them."""
+    labels = {c.own for c in columns} | {p for c in columns for p in c.parents} | {c.ctx for c in columns}
+    return frozenset(re.sub(r"\s", "", t) for t in labels if t.strip())
+
+
+def repeats_header(line: list[Word], known: frozenset[str] | None) -> bool:
+    """On a later page of a table, a line under the repeated header is header too when each of
+    its words is part of a label of the table's first header; a label-only row (`其中：公务用车
+    购置费`) is not. Without a known header every line may be header."""
+    if known is None:
+        return True
+    return all(any(re.sub(r"\s", "", w.text) in label for label in known) for w in line)
 
 
 def _amounts_below(lines: list[list[Word]]) -> list[bool]:

@@ -60,5 +60,17 @@ class LayoutSettings:
     """A 3-digit code at most this many text heights (a space) before a label is that label's
     code, printed in its cell (`210 卫生健康支出`); cells are padded further apart than this."""
 
+    header_level_gap: float = 1.0
+    """Without vertical rules, a header label with another one under it more than this many
+    text heights apart (a blank line) heads a row of its own: a parent over spanned columns.
+    The lines of one wrapped label are closer (line spacing up to 1.5 leaves half a height)."""
+
+    parent_centre_slack: float = 1.5
+    """Points of slack when a rule-less parent label is matched to the centre of the columns
+    it spans (the columns' edges are only known to lie in the gaps between their contents)."""
+
+    parent_runs: int = 6
+    """At most this many runs of columns per rule-less parent are tried (widest first)."""
+
 
 SETTINGS = LayoutSettings()

@@ -13,7 +13,7 @@ from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
 from . import side_lists, template, vocabulary
 from .codes import LoneCodes
-from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
+from .grid import Column, GridRow, header_labels, is_line_number_column, read_segment, region_lines
 from .model import Reading, Row, Table, Warning_
 from .numbers import BLANK, parse_amount
 from .settings import SETTINGS
@@ -34,6 +34,7 @@ class Title:
     number: str
     carry: tuple[str, str] = ("", "")  # 类/款 of the table it continues: 款/项 printed alone after a break
     before: list = dataclasses.field(default_factory=list)  # that table's rows: the sums of its open 款
+    header: frozenset[str] | None = None  # that table's header labels: its repeat is told from rows by them
 
 
 def _looks_like_title(text: str, height: float, median: float) -> bool:
@@ -132,12 +133,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
     titles = find_titles(doc)
     tables: dict[str, Table] = {}
     warnings: list[Warning_] = []
+    header: frozenset[str] | None = None  # the last table's header labels
     for ti, title in enumerate(titles):
         nxt = titles[ti + 1] if ti + 1 < len(titles) else None
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _stem(template._TITLE_PREFIX.sub("", title.text)) == _stem(last.title):
-            title.carry, title.before = _last_codes(last), last.rows
+            title.carry, title.before, title.header = _last_codes(last), last.rows, header
         segments = _read_segments(doc, title, nxt)
+        header = next((header_labels(s.columns) for s in segments if s.header_found), None)
         listed = _source_list(doc, title, nxt, warnings) if title.resource == "income_summary" else None
         if listed is None and segments and not segments[0].header_found and not title.resource.startswith("extra_"):
             # the header names no column the contract knows: keep the table as printed
@@ -240,6 +243,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
 
     segments = []
     previous: list[Column] | None = None
+    known = title.header  # the header as first printed, where this title repeats an earlier table's
     pi = title.page
     top = title.bottom + 0.5
     while pi < len(doc.pages):
@@ -250,7 +254,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
             break
         seg = read_segment(
             page.number, lines, page.rules, template.TOTAL_LABEL, previous, match, anchors, every_line,
-            lone_total=layout.kind != "items", row_sums=template.ROW_SUMS.get(title.resource, []),
+            lone_total=layout.kind != "items", row_sums=template.ROW_SUMS.get(title.resource, []), known=known,
         )
         if pi != title.page and not seg.rows:
             break
@@ -260,6 +264,8 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
             break  # another table's header (a table printed without a title we know)
         segments.append(seg)
         previous = seg.columns or previous
+        if seg.header_found and known is None:
+            known = header_labels(seg.columns)
         if (nxt and nxt.page == pi) or seg.note:
             break  # a note closes the table: an empty table ends where it ends
         pi += 1
