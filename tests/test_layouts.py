@@ -124,6 +124,8 @@ FAMILIES = {
     (0, {"rules": "none", "parents": True}, {"fiscal_subtotal": "小计"}),
     "a 三公 table's label-only row first under its repeated title and header, no rules":
     (61, {"rules": "none", "breaks": "repeat_title"}, {}),
+    "a 三公 table's label-only row first on a page without a header, no rules":
+    (171, {"rules": "none", "breaks": "bare"}, {}),
     # a guard: a header parent over the note's line must not make the note a header row
     "an empty table's note printed bare (no 备注：) under a header with a parent row":
     (20, {"rules": "none", "note_prefix": False, "orientation": "landscape"}, {}),

@@ -20,7 +20,7 @@ from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
 from . import vocabulary
 from .numbers import NotAnAmount, parse_amount
-from .parents import candidate_runs, centring_error, parent_cells, sits_over
+from .parents import candidate_runs, centring_error, parent_cells, sits_over, wraps_under
 from .placement import Placement, settle_readings, sums_held
 from .settings import SETTINGS
 
@@ -75,6 +75,7 @@ class Segment:
     columns_from: str = ""
     rows_from: str = ""
     warnings: list[str] = field(default_factory=list)
+    label_rows: int = 0  # label-only rows that open a page without a header (before its first amount)
 
 
 def is_number(text: str) -> bool:
@@ -255,22 +256,8 @@ def build_columns(
     """Leaf columns with their own labels and their parents' labels. Without rules, the cuts
     between header cells come from gutters next to the left cell's words (`cut="gutter"`) or
     from the body's own columns (`cut="bands"`), and a parent's columns from `parents.py`."""
-    # A parent cell has several leaf cells under it, or (centred over cells whose labels
-    # sit lower, in unruled tables) nothing directly under it while it sits in the
-    # header's upper half: leaf labels are centred vertically in the header.
-    spanning: set[int] = set()
+    spanning = _spanning_words(header, vrules_x, rules, cut)
     cells: dict[int, list[int]] = {}  # parent word → the columns its ruled cell covers
-    header_mid = (min(w.top for w in header) + max(w.bottom for w in header)) / 2 if header else 0
-    # bottom-up, so that a parent's own parent sees the leaf cells, not the parent between them
-    for i in sorted(range(len(header)), key=lambda k: -header[k].top):
-        w = header[i]
-        below = [v for k, v in enumerate(header)
-                 if k not in spanning and v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
-        unruled = len(vrules_x) < 3
-        upper = w.bottom < header_mid and unruled
-        if len(_clusters(below)) >= 2 or (upper and (not below or cut == "bands+stacked")) \
-                or (unruled and below and sits_over(w, min(below, key=lambda v: v.top), rules)):
-            spanning.add(i)
     if len(vrules_x) >= 3:
         columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3
                    and any(a <= w.xmid < b for w in [*header, *body])]  # not the gap of a double border
@@ -297,10 +284,48 @@ def build_columns(
                 else [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)])
         edges = [-math.inf, *cuts, math.inf]
         columns = [Column(edges[k], edges[k + 1], label_mid=(a + b) / 2) for k, (a, b) in enumerate(spans)]
-        if match is not None:
+        if match is not None and cut != "bands+stacked":  # that reading's upper words span what they overlap
             cells = _unruled_parent_cells(header, spanning, columns, groups, body, rules, match)
     _label_columns(columns, header, spanning, cells, rules)
     return columns
+
+
+def _spanning_words(header: list[Word], vrules_x: list[float], rules: list[Rule], cut: str) -> set[int]:
+    """The header words that are parents. A parent cell has several leaf cells under it, or
+    (centred over cells whose labels sit lower, in unruled tables) nothing directly under it
+    while it sits in the header's upper half: leaf labels are centred vertically in the header;
+    the "bands+stacked" reading takes every upper word as a parent. Otherwise, without vertical
+    rules, also a label a blank line (or a rule) above the nearest label under it, and the
+    further lines of a parent's wrapped label (`一般公共预算基本支` / `出`)."""
+    spanning: set[int] = set()
+    unruled = len(vrules_x) < 3
+    geometric = unruled and cut != "bands+stacked"
+    header_mid = (min(w.top for w in header) + max(w.bottom for w in header)) / 2 if header else 0
+    # bottom-up, so that a parent's own parent sees the leaf cells, not the parent between them
+    for i in sorted(range(len(header)), key=lambda k: -header[k].top):
+        w = header[i]
+        below = [v for k, v in enumerate(header)
+                 if k not in spanning and v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
+        chain = _wrapped_lines(w, below) if geometric else [w]
+        leaves = [v for v in below if not any(v is u for u in chain)]
+        upper = w.bottom < header_mid and unruled
+        if len(_clusters(leaves)) >= 2 or (upper and (not below or cut == "bands+stacked")) \
+                or (geometric and leaves and sits_over(chain[-1], min(leaves, key=lambda v: v.top), rules)):
+            spanning.add(i)
+    if geometric:
+        for i in sorted(range(len(header)), key=lambda k: header[k].top):  # top-down: labels over 3 lines
+            if i not in spanning and any(wraps_under(header[i], header[p]) for p in spanning):
+                spanning.add(i)
+    return spanning
+
+
+def _wrapped_lines(word: Word, below: list[Word]) -> list[Word]:
+    """`word` and the further lines of its wrapped label (a chain of lines, each under the last)."""
+    chain = [word]
+    for u in sorted(below, key=lambda u: u.top):
+        if wraps_under(u, chain[-1]):
+            chain.append(u)
+    return chain
 
 
 def _label_columns(columns: list[Column], header: list[Word], spanning: set[int], cells: dict[int, list[int]],
@@ -339,8 +364,11 @@ def _unruled_parent_cells(header, spanning, columns, groups, body, rules, match)
     tops = [min(w.top for w in g) for g in groups]
     lines = [(min(header[i].top for i in cell), max(header[i].bottom for i in cell)) for cell in cells]
     frame = _frame(rules, header, extents)
-    options = [candidate_runs([header[i] for i in cell], extents, tops, frame)[:SETTINGS.parent_runs] or [None]
-               for cell in cells]
+    options = [candidate_runs([header[i] for i in cell], extents, tops, frame) or [None] for cell in cells]
+    while math.prod(len(o) for o in options) > SETTINGS.parent_choices:  # keep the best-centred runs
+        k = max(range(len(options)), key=lambda j: len(options[j]))
+        worst = max(options[k], key=lambda run: centring_error([header[i] for i in cells[k]], extents, run, frame))
+        options[k] = [run for run in options[k] if run != worst]
     if all(o == [None] for o in options):
         return {}
     best, best_key = {}, None
@@ -629,9 +657,12 @@ def read_segment(
         how, columns, found, rows, rows_from = _choose_reading(candidates, row_sums, total_label, seg)
     else:
         how, columns, found, rows, rows_from = candidates[0]
-    if previous and found and not any(c.field in anchor_fields - {"code"} for c in columns):
-        # a page going on with label-only lines (`使用非财政拨款结余 | 结余分配`): no header names an
-        # amount column there, so those lines are rows under the columns the table started with
+    label_rows = not found and previous and header and _label_lines(cluster_lines(header), body, previous)
+    if label_rows or (previous and found and not any(c.field in anchor_fields - {"code"} for c in columns)):
+        # a page going on with label-only lines (`使用非财政拨款结余 | 结余分配`, `其中：公务用车购置费`):
+        # no header names an amount column there, so those lines are rows under the columns the
+        # table started with
+        seg.label_rows = len(cluster_lines(header)) if label_rows else 0
         body = sorted(cluster_lines(header) + body, key=lambda line: min(w.top for w in line))
         columns, found, how = previous, False, ""
         rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
@@ -640,6 +671,19 @@ def read_segment(
     seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
     seg.columns_from = how if found else ""
     return seg
+
+
+def _label_lines(lines: list[list[Word]], body: list[list[Word]], columns: list[Column]) -> bool:
+    """Lines printed before the first amount of a page without a header are label-only rows when
+    they sit in a label column, starting where the labels of the rows under them start."""
+    label_columns = [c for c in columns if c.field in _TEXT_FIELDS]
+    starts = {round(min(w.x0 for w in line if c.left <= w.xmid < c.right))
+              for line in body for c in label_columns if any(c.left <= w.xmid < c.right for w in line)}
+    for line in lines:
+        home = [c for c in label_columns if all(c.left <= w.xmid < c.right for w in line)]
+        if not home or not any(abs(line[0].x0 - x) <= SETTINGS.label_align for x in starts):
+            return False
+    return bool(lines)
 
 
 def header_labels(columns: list[Column]) -> frozenset[str]:

@@ -30,6 +30,14 @@ def sits_over(upper: Word, lower: Word, rules: list[Rule]) -> bool:
     return ruled or gap > SETTINGS.header_level_gap * (upper.bottom - upper.top)
 
 
+def wraps_under(word: Word, parent: Word) -> bool:
+    """`word` is the next line of `parent`'s wrapped label (`一般公共预算基本支` / `出`): right
+    under it at line spacing, centred on the same axis."""
+    height = parent.bottom - parent.top
+    return (-1 <= word.top - parent.bottom <= SETTINGS.wrap_line_gap * height
+            and abs(word.xmid - parent.xmid) <= SETTINGS.parent_centre_slack)
+
+
 def parent_cells(words: list[Word]) -> list[list[int]]:
     """Spanning words grouped into cells: side by side on one line, or the lines of one wrapped
     label (stacked, overlapping, less than a blank line apart). Indexes into `words`."""

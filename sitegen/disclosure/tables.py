@@ -258,7 +258,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
         )
         if pi != title.page and not seg.rows:
             break
-        if pi != title.page and not seg.header_found and not _goes_on(seg.rows, seg.columns):
+        if pi != title.page and not seg.header_found and not _goes_on(seg.rows[seg.label_rows:] or seg.rows, seg.columns):
             break
         if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
             break  # another table's header (a table printed without a title we know)
