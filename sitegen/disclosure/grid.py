@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from dataclasses import field as dc_field
 from decimal import Decimal
+from functools import partial
 
 from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
@@ -572,6 +573,32 @@ def read_segment(
     identities choose, row by row, through the placement engine the text front end uses
     (`placement.settle_readings`); a cell no reading settles stays empty with a warning."""
     seg = Segment(page=page_number)
+    header, body = _split_lines(lines, seg, total_label, lone_total, known)
+    if body and header:
+        header, body = _first_row_labels(header, body, rules)
+    vx = _column_rules(rules, header, body)
+    grid_rows = partial(_grid_rows, page_number, rules=rules, anchor_fields=anchor_fields, every_line=every_line)
+    how, columns, found, rows, rows_from = _read_columns(header, body, vx, rules, previous, match, row_sums,
+                                                         total_label, seg, grid_rows)
+    label_rows = not found and previous and header and _label_lines(cluster_lines(header), body, previous)
+    if label_rows or (previous and found and not any(c.field in anchor_fields - {"code"} for c in columns)):
+        # a page going on with label-only lines (`使用非财政拨款结余 | 结余分配`, `其中：公务用车购置费`):
+        # no header names an amount column there, so those lines are rows under the columns the
+        # table started with
+        seg.label_rows = len(cluster_lines(header)) if label_rows else 0
+        body = sorted(cluster_lines(header) + body, key=lambda line: min(w.top for w in line))
+        columns, found, how = previous, False, ""
+        rows, rows_from = grid_rows(body=body, columns=columns)
+    if not found and previous is None:
+        return seg
+    seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
+    seg.columns_from = how if found else ""
+    return seg
+
+
+def _split_lines(lines: list[list[Word]], seg: Segment, total_label: re.Pattern, lone_total: bool,
+                 known: frozenset[str] | None) -> tuple[list[Word], list[list[Word]]]:
+    """The header's words and the body's lines; meta lines skipped, the unit and the note kept on `seg`."""
     header: list[Word] = []
     body: list[list[Word]] = []
     state = "header"
@@ -606,41 +633,53 @@ def read_segment(
                 header.extend(line)
                 continue
         body.append(line)
-    if body and header:
-        # wrapped labels of the first row print above its numbers: lines under the
-        # header's bottom rule belong to the body
-        first_top = min(w.top for w in body[0])
-        span_x0 = min(w.x0 for w in header + body[0])
-        span_x1 = max(w.x1 for w in header + body[0])
-        cover = h_rule_cover(rules, -math.inf, first_top + 0.5, span_x0, span_x1)
-        hx = [y for y, covered in cover.items() if covered >= SETTINGS.header_rule_cover * (span_x1 - span_x0)]
-        header_lines = cluster_lines(header)
-        if hx:
-            cut = max(hx)
-            moved = [line for line in header_lines if min(w.top for w in line) > cut]
-        else:
-            # no rules: a line that sits closer to the first row than to the header line above
-            # it is the first row's wrapped label
-            moved = []
-            for k in range(len(header_lines) - 1, 0, -1):
-                line, above = header_lines[k], header_lines[k - 1]
-                below_top = min(w.top for w in (moved[0] if moved else body[0]))
-                gap_down = below_top - max(w.bottom for w in line)
-                gap_up = min(w.top for w in line) - max(w.bottom for w in above)
-                if gap_down < gap_up - SETTINGS.wrap_gap_margin:
-                    moved.insert(0, line)
-                else:
-                    break
-        if moved:
-            keep = {id(w) for line in moved for w in line}
-            header = [w for w in header if id(w) not in keep]
-            body = moved + body
-    body_top = min((w.top for line in body for w in line), default=0)
-    body_bottom = max((w.bottom for line in body for w in line), default=0)
-    vx = body_vertical_rules(rules, body_top, body_bottom)
+    return header, body
+
+
+def _first_row_labels(header: list[Word], body: list[list[Word]], rules: list[Rule]
+                      ) -> tuple[list[Word], list[list[Word]]]:
+    """Wrapped labels of the first row print above its numbers: lines under the header's bottom
+    rule, or (no rules) closer to the first row than to the header line above, are body."""
+    first_top = min(w.top for w in body[0])
+    span_x0 = min(w.x0 for w in header + body[0])
+    span_x1 = max(w.x1 for w in header + body[0])
+    cover = h_rule_cover(rules, -math.inf, first_top + 0.5, span_x0, span_x1)
+    hx = [y for y, covered in cover.items() if covered >= SETTINGS.header_rule_cover * (span_x1 - span_x0)]
+    header_lines = cluster_lines(header)
+    if hx:
+        cut = max(hx)
+        moved = [line for line in header_lines if min(w.top for w in line) > cut]
+    else:
+        moved = []
+        for k in range(len(header_lines) - 1, 0, -1):
+            line, above = header_lines[k], header_lines[k - 1]
+            below_top = min(w.top for w in (moved[0] if moved else body[0]))
+            gap_down = below_top - max(w.bottom for w in line)
+            gap_up = min(w.top for w in line) - max(w.bottom for w in above)
+            if gap_down < gap_up - SETTINGS.wrap_gap_margin:
+                moved.insert(0, line)
+            else:
+                break
+    if not moved:
+        return header, body
+    keep = {id(w) for line in moved for w in line}
+    return [w for w in header if id(w) not in keep], moved + body
+
+
+def _column_rules(rules: list[Rule], header: list[Word], body: list[list[Word]]) -> list[float]:
+    """x of the vertical rules through the body (or, for an empty table, through the header's foot)."""
     if not body and header:
         header_bottom = max(w.bottom for w in header)
-        vx = body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
+        return body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
+    body_top = min((w.top for line in body for w in line), default=0)
+    body_bottom = max((w.bottom for line in body for w in line), default=0)
+    return body_vertical_rules(rules, body_top, body_bottom)
+
+
+def _read_columns(header, body, vx, rules, previous, match, row_sums, total_label, seg: Segment, grid_rows):
+    """The columns and rows of each possible reading of the header (vertical rules; else gutters,
+    the body's own columns, upper cells spanning), and the one the identities choose:
+    (how, columns, header found, rows, rows_from)."""
     body_words = [w for line in body for w in line]
     readings = [("vertical rules" if len(vx) >= 3 else "header positions and gutters between body words", "gutter")]
     if header and len(vx) < 3 and row_sums is not None:
@@ -651,26 +690,11 @@ def read_segment(
         columns = _fielded(build_columns(header, vx, rules, body_words, cut, match), match) if header else []
         found = any(c.field for c in columns)
         columns = columns if found else (previous or [])
-        rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
+        rows, rows_from = grid_rows(body=body, columns=columns)
         candidates.append((how, columns, found, rows, rows_from))
     if len(candidates) > 1 and any(_cells_of(c[3]) != _cells_of(candidates[0][3]) for c in candidates):
-        how, columns, found, rows, rows_from = _choose_reading(candidates, row_sums, total_label, seg)
-    else:
-        how, columns, found, rows, rows_from = candidates[0]
-    label_rows = not found and previous and header and _label_lines(cluster_lines(header), body, previous)
-    if label_rows or (previous and found and not any(c.field in anchor_fields - {"code"} for c in columns)):
-        # a page going on with label-only lines (`使用非财政拨款结余 | 结余分配`, `其中：公务用车购置费`):
-        # no header names an amount column there, so those lines are rows under the columns the
-        # table started with
-        seg.label_rows = len(cluster_lines(header)) if label_rows else 0
-        body = sorted(cluster_lines(header) + body, key=lambda line: min(w.top for w in line))
-        columns, found, how = previous, False, ""
-        rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
-    if not found and previous is None:
-        return seg
-    seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
-    seg.columns_from = how if found else ""
-    return seg
+        return _choose_reading(candidates, row_sums, total_label, seg)
+    return candidates[0]
 
 
 def _label_lines(lines: list[list[Word]], body: list[list[Word]], columns: list[Column]) -> bool:
