@@ -353,31 +353,11 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         return read_sideways(table, header.columns, rows, warnings, parse_number_or_none)
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
     if layout.kind != "extra":
-        # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
-        second = layout.kind == "classification"  # a second classification's code/name columns: kept
-        kept = [k for k in unknown if _holds_numbers(k, rows) or _label(header.columns[k]) in other_classification
-                or (second and template.classification_kind(header.columns[k].own))
-                or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
-        table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
-        table.x_text = [name for name, title in table.x_fields
-                        if _holds_text(name, rows) or re.search("编码|代码", title)]
-        unknown = [k for k in unknown if k not in kept]
+        unknown = _keep_x_columns(table, segments, header, rows, unknown, other_classification, layout.kind)
     for k in unknown:
         warnings.append(Warning_(f"unknown column {header.columns[k].own!r} (empty) ignored", header.page, table.title))
     if layout.kind == "extra":
-        _type_extra_columns(segments, rows)
-        table.columns = [c.field for c in header.columns if c.field]
-        table.fields = [(c.field, (c.ctx + " " + c.own).strip() if c.ctx else c.own)
-                        for c in header.columns if c.field and c.field.startswith(("value_", "text_"))]
-        valuefields = {name for name, _ in table.fields if name.startswith("value_")}
-        has_code = any(c.field == "code" for c in header.columns)
-        has_code = has_code or _bracketed_codes(rows)
-        table.classification = has_code
-        table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
-        read = (partial(_classification_rows, carry=title.carry, before=title.before) if has_code
-                else _two_sided_rows if table.two_sided else _item_rows)
-        table.rows = read(rows, valuefields, table, warnings)
-        return table
+        return _extra_table(table, title, segments, header, rows, warnings)
     spec = BY_NAME[title.resource]
     valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields} - set(table.x_text)
     if title.resource == "final_general_basic_expenditure" and _two_lists(header.columns):
@@ -389,6 +369,38 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
                "two_sided": _two_sided_rows,
                "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
+    return table
+
+
+def _keep_x_columns(table: Table, segments, header, rows, unknown: list[int], other_classification: set[str],
+                    kind: str) -> list[int]:
+    """Printed columns the contract lacks become x_ fields (numbers, or printed empty), never dropped;
+    returns the unknown columns left (empty name-like columns, ignored with a warning)."""
+    second = kind == "classification"  # a second classification's code/name columns: kept
+    kept = [k for k in unknown if _holds_numbers(k, rows) or _label(header.columns[k]) in other_classification
+            or (second and template.classification_kind(header.columns[k].own))
+            or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
+    table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
+    table.x_text = [name for name, title in table.x_fields
+                    if _holds_text(name, rows) or re.search("编码|代码", title)]
+    return [k for k in unknown if k not in kept]
+
+
+def _extra_table(table: Table, title: Title, segments, header, rows, warnings: list[Warning_]) -> Table:
+    """A table the contract has no resource for, read as printed: its columns typed by what they
+    hold, its rows as classification, two-sided or item rows."""
+    _type_extra_columns(segments, rows)
+    table.columns = [c.field for c in header.columns if c.field]
+    table.fields = [(c.field, (c.ctx + " " + c.own).strip() if c.ctx else c.own)
+                    for c in header.columns if c.field and c.field.startswith(("value_", "text_"))]
+    valuefields = {name for name, _ in table.fields if name.startswith("value_")}
+    has_code = any(c.field == "code" for c in header.columns)
+    has_code = has_code or _bracketed_codes(rows)
+    table.classification = has_code
+    table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
+    read = (partial(_classification_rows, carry=title.carry, before=title.before) if has_code
+            else _two_sided_rows if table.two_sided else _item_rows)
+    table.rows = read(rows, valuefields, table, warnings)
     return table
 
 
