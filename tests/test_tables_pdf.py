@@ -148,6 +148,24 @@ def test_running_headers_and_footers_are_ignored():
     assert _diff(truth_rows("002", "narrative_changes"), d.records["narrative_changes"]) == []
 
 
+def test_a_header_line_repeated_at_the_top_of_pages_is_no_running_header():
+    """A table's header repeated at the top of every page it continues on prints its first line
+    in the page-edge band, like a running header; the same line printed mid-page (under the
+    table's title on its first page) shows it is content, so it stays."""
+    from sitegen.extract.document import Page, Word
+    from sitegen.extract.pdf import drop_running_lines
+
+    def page(n: int, top: float) -> Page:
+        words = [Word("支出预算", 300, 340, top, top + 10), Word("科目编码", 80, 120, top + 12, top + 22),
+                 Word("内部资料", 250, 290, 20, 30)]
+        return Page(number=n, width=595, height=842, words=words, rules=[], lines=[])
+
+    pages = [page(1, 120)] + [page(n, 40) for n in range(2, 6)]
+    drop_running_lines(pages)
+    assert all("支出预算" in [w.text for w in p.words] for p in pages)
+    assert not any("内部资料" in [w.text for w in p.words] for p in pages)
+
+
 @pytest.mark.parametrize(
     "line,resource,number",
     [

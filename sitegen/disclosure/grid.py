@@ -9,16 +9,19 @@ lines anchored by numbers and codes.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
 from dataclasses import field as dc_field
 from decimal import Decimal
+from functools import partial
 
 from ..extract.document import Rule, Word
 from ..extract.lines import cluster_lines, join_cell, join_words
 from . import vocabulary
 from .numbers import NotAnAmount, parse_amount
+from .parents import candidate_runs, centring_error, parent_cells, sits_over, wraps_under
 from .placement import Placement, settle_readings, sums_held
 from .settings import SETTINGS
 
@@ -33,6 +36,7 @@ _NAME_LABEL = vocabulary.NAME_LABEL
 _UNIT = vocabulary.MONEY_UNIT
 _NEXT_TABLE_NO = vocabulary.TABLE_NUMBER
 _NOTE = vocabulary.NOTE
+_SENTENCE = vocabulary.SENTENCE
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Segment:
     columns_from: str = ""
     rows_from: str = ""
     warnings: list[str] = field(default_factory=list)
+    label_rows: int = 0  # label-only rows that open a page without a header (before its first amount)
 
 
 def is_number(text: str) -> bool:
@@ -246,25 +251,14 @@ def _band_cuts(spans: list[tuple[float, float]], body: list[Word]) -> list[float
 
 
 def build_columns(
-    header: list[Word], vrules_x: list[float], rules: list[Rule], body: list[Word] = (), cut: str = "gutter"
+    header: list[Word], vrules_x: list[float], rules: list[Rule], body: list[Word] = (), cut: str = "gutter",
+    match=None,  # callable(labels) -> fields: chooses the columns a rule-less parent spans
 ) -> list[Column]:
     """Leaf columns with their own labels and their parents' labels. Without rules, the cuts
     between header cells come from gutters next to the left cell's words (`cut="gutter"`) or
-    from the body's own columns (`cut="bands"`)."""
-    # A parent cell has several leaf cells under it, or (centred over cells whose labels
-    # sit lower, in unruled tables) nothing directly under it while it sits in the
-    # header's upper half: leaf labels are centred vertically in the header.
-    spanning: set[int] = set()
+    from the body's own columns (`cut="bands"`), and a parent's columns from `parents.py`."""
+    spanning = _spanning_words(header, vrules_x, rules, cut)
     cells: dict[int, list[int]] = {}  # parent word → the columns its ruled cell covers
-    header_mid = (min(w.top for w in header) + max(w.bottom for w in header)) / 2 if header else 0
-    # bottom-up, so that a parent's own parent sees the leaf cells, not the parent between them
-    for i in sorted(range(len(header)), key=lambda k: -header[k].top):
-        w = header[i]
-        below = [v for k, v in enumerate(header)
-                 if k not in spanning and v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
-        upper = w.bottom < header_mid and len(vrules_x) < 3
-        if len(_clusters(below)) >= 2 or (upper and (not below or cut == "bands+stacked")):
-            spanning.add(i)
     if len(vrules_x) >= 3:
         columns = [Column(a, b) for a, b in zip(vrules_x, vrules_x[1:], strict=False) if b - a > 3
                    and any(a <= w.xmid < b for w in [*header, *body])]  # not the gap of a double border
@@ -291,6 +285,54 @@ def build_columns(
                 else [_gutter(spans[k][1], spans[k + 1][0], list(body)) for k in range(len(spans) - 1)])
         edges = [-math.inf, *cuts, math.inf]
         columns = [Column(edges[k], edges[k + 1], label_mid=(a + b) / 2) for k, (a, b) in enumerate(spans)]
+        if match is not None and cut != "bands+stacked":  # that reading's upper words span what they overlap
+            cells = _unruled_parent_cells(header, spanning, columns, groups, body, rules, match)
+    _label_columns(columns, header, spanning, cells, rules)
+    return columns
+
+
+def _spanning_words(header: list[Word], vrules_x: list[float], rules: list[Rule], cut: str) -> set[int]:
+    """The header words that are parents. A parent cell has several leaf cells under it, or
+    (centred over cells whose labels sit lower, in unruled tables) nothing directly under it
+    while it sits in the header's upper half: leaf labels are centred vertically in the header;
+    the "bands+stacked" reading takes every upper word as a parent. Otherwise, without vertical
+    rules, also a label a blank line (or a rule) above the nearest label under it, and the
+    further lines of a parent's wrapped label (`一般公共预算基本支` / `出`)."""
+    spanning: set[int] = set()
+    unruled = len(vrules_x) < 3
+    geometric = unruled and cut != "bands+stacked"
+    header_mid = (min(w.top for w in header) + max(w.bottom for w in header)) / 2 if header else 0
+    # bottom-up, so that a parent's own parent sees the leaf cells, not the parent between them
+    for i in sorted(range(len(header)), key=lambda k: -header[k].top):
+        w = header[i]
+        below = [v for k, v in enumerate(header)
+                 if k not in spanning and v.top >= w.bottom - 1 and _overlap(v.x0, v.x1, w.x0, w.x1) > 0.5]
+        chain = _wrapped_lines(w, below) if geometric else [w]
+        leaves = [v for v in below if not any(v is u for u in chain)]
+        upper = w.bottom < header_mid and unruled
+        if len(_clusters(leaves)) >= 2 or (upper and (not below or cut == "bands+stacked")) \
+                or (geometric and leaves and sits_over(chain[-1], min(leaves, key=lambda v: v.top), rules)):
+            spanning.add(i)
+    if geometric:
+        for i in sorted(range(len(header)), key=lambda k: header[k].top):  # top-down: labels over 3 lines
+            if i not in spanning and any(wraps_under(header[i], header[p]) for p in spanning):
+                spanning.add(i)
+    return spanning
+
+
+def _wrapped_lines(word: Word, below: list[Word]) -> list[Word]:
+    """`word` and the further lines of its wrapped label (a chain of lines, each under the last)."""
+    chain = [word]
+    for u in sorted(below, key=lambda u: u.top):
+        if wraps_under(u, chain[-1]):
+            chain.append(u)
+    return chain
+
+
+def _label_columns(columns: list[Column], header: list[Word], spanning: set[int], cells: dict[int, list[int]],
+                   rules: list[Rule]) -> None:
+    """Each column's own label and its parents' labels (a parent's words over the columns of its
+    cell, or over the columns its text overlaps)."""
     own: list[list[Word]] = [[] for _ in columns]
     ctx: list[list[Word]] = [[] for _ in columns]
     for i, w in enumerate(header):
@@ -307,7 +349,63 @@ def build_columns(
         c.own = join_cell(own[k])
         c.ctx = join_cell(ctx[k])
         c.parents = _parent_labels(ctx[k], cell_of, rules)
-    return columns
+
+
+def _unruled_parent_cells(header, spanning, columns, groups, body, rules, match) -> dict[int, list[int]]:
+    """The columns each rule-less parent cell spans, chosen among the runs geometry allows
+    (`parents.py`): two parents on one line never share a column; then the most leaf labels
+    mapped onto fields, the most columns under a parent, the best-centred parents. A parent no
+    run fits keeps the columns its text overlaps."""
+    order = sorted(spanning)
+    cells = [[order[k] for k in cell] for cell in parent_cells([header[i] for i in order])]
+    extents = []
+    for k, g in enumerate(groups):
+        inside = [w for w in body if column_at(columns, w.xmid) == k] + list(g)
+        extents.append((min(w.x0 for w in inside), max(w.x1 for w in inside)))
+    tops = [min(w.top for w in g) for g in groups]
+    lines = [(min(header[i].top for i in cell), max(header[i].bottom for i in cell)) for cell in cells]
+    frame = _frame(rules, header, extents)
+    options = [candidate_runs([header[i] for i in cell], extents, tops, frame) or [None] for cell in cells]
+    while math.prod(len(o) for o in options) > SETTINGS.parent_choices:  # keep the best-centred runs
+        k = max(range(len(options)), key=lambda j: len(options[j]))
+        worst = max(options[k], key=lambda run: centring_error([header[i] for i in cells[k]], extents, run, frame))
+        options[k] = [run for run in options[k] if run != worst]
+    if all(o == [None] for o in options):
+        return {}
+    best, best_key = {}, None
+    for choice in itertools.product(*options):
+        if _shared_column(choice, lines):
+            continue
+        spans = {i: list(range(run[0], run[1] + 1)) for cell, run in zip(cells, choice, strict=True)
+                 if run is not None for i in cell}
+        trial = [Column(c.left, c.right, label_mid=c.label_mid) for c in columns]
+        _label_columns(trial, header, spanning, spans, rules)
+        mapped = sum(1 for c in _fielded(trial, match) if c.field)
+        covered = len({k for ks in spans.values() for k in ks})
+        off = sum(centring_error([header[i] for i in cell], extents, run, frame)
+                  for cell, run in zip(cells, choice, strict=True) if run is not None)
+        key = (mapped, covered, -off)
+        if best_key is None or key > best_key:
+            best, best_key = spans, key
+    return best
+
+
+def _frame(rules: list[Rule], header: list[Word], extents: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The table's left and right edges where a horizontal rule over the header shows them."""
+    top = min(w.top for w in header)
+    above = [r for r in rules if r.orientation == "h" and r.top <= top
+             and r.x0 <= extents[0][0] + 0.5 and r.x1 >= extents[-1][1] - 0.5]
+    return (min(r.x0 for r in above), max(r.x1 for r in above)) if above else None
+
+
+def _shared_column(choice, lines) -> bool:
+    """Two parents printed on one line whose runs of columns overlap."""
+    for a in range(len(choice)):
+        for b in range(a + 1, len(choice)):
+            ra, rb = choice[a], choice[b]
+            if ra and rb and _overlap(*lines[a], *lines[b]) > 0 and ra[0] <= rb[1] and rb[0] <= ra[1]:
+                return True
+    return False
 
 
 def _parent_labels(words: list[Word], cell_of: dict[int, tuple], rules: list[Rule]) -> list[str]:
@@ -466,6 +564,7 @@ def read_segment(
     every_line: bool,
     lone_total: bool = True,
     row_sums=None,  # the template's row sums [(total, parts)]: they choose between column readings
+    known: frozenset[str] | None = None,  # the table's header labels as first printed (a later page)
 ) -> Segment:
     """Split a region's lines into meta, header, body and note, then rebuild the grid.
 
@@ -474,6 +573,32 @@ def read_segment(
     identities choose, row by row, through the placement engine the text front end uses
     (`placement.settle_readings`); a cell no reading settles stays empty with a warning."""
     seg = Segment(page=page_number)
+    header, body = _split_lines(lines, seg, total_label, lone_total, known)
+    if body and header:
+        header, body = _first_row_labels(header, body, rules)
+    vx = _column_rules(rules, header, body)
+    grid_rows = partial(_grid_rows, page_number, rules=rules, anchor_fields=anchor_fields, every_line=every_line)
+    how, columns, found, rows, rows_from = _read_columns(header, body, vx, rules, previous, match, row_sums,
+                                                         total_label, seg, grid_rows)
+    label_rows = not found and previous and header and _label_lines(cluster_lines(header), body, previous)
+    if label_rows or (previous and found and not any(c.field in anchor_fields - {"code"} for c in columns)):
+        # a page going on with label-only lines (`使用非财政拨款结余 | 结余分配`, `其中：公务用车购置费`):
+        # no header names an amount column there, so those lines are rows under the columns the
+        # table started with
+        seg.label_rows = len(cluster_lines(header)) if label_rows else 0
+        body = sorted(cluster_lines(header) + body, key=lambda line: min(w.top for w in line))
+        columns, found, how = previous, False, ""
+        rows, rows_from = grid_rows(body=body, columns=columns)
+    if not found and previous is None:
+        return seg
+    seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
+    seg.columns_from = how if found else ""
+    return seg
+
+
+def _split_lines(lines: list[list[Word]], seg: Segment, total_label: re.Pattern, lone_total: bool,
+                 known: frozenset[str] | None) -> tuple[list[Word], list[list[Word]]]:
+    """The header's words and the body's lines; meta lines skipped, the unit and the note kept on `seg`."""
     header: list[Word] = []
     body: list[list[Word]] = []
     state = "header"
@@ -486,8 +611,8 @@ def read_segment(
         text = line_text(line)
         if state == "body" and _NEXT_TABLE_NO.match(text):
             break  # the next table's number label ("公开10表", "表 3") ends this one
-        if state != "note" and _NOTE.match(text):
-            state = "note"
+        if state != "note" and (_NOTE.match(text) or (state == "header" and header and _SENTENCE.search(text))):
+            state = "note"  # 注：…, or a sentence under the header (`…为空表。`): an empty table's note
         if state == "note":
             seg.note += text.strip()
             continue
@@ -501,48 +626,60 @@ def read_segment(
                 continue
             # a 合计 alone with amounts printed below it is a header cell (centred over header rows);
             # with none below, the blank total row of an empty table
-            if is_body_line(line, total_label, label_end, lone_total and not below[li]) \
-                    and not _header_cell_line(lines, li, total_label):
+            if (is_body_line(line, total_label, label_end, lone_total and not below[li])
+                    and not _header_cell_line(lines, li, total_label)) or (header and not repeats_header(line, known)):
                 state = "body"
             else:
                 header.extend(line)
                 continue
         body.append(line)
-    if body and header:
-        # wrapped labels of the first row print above its numbers: lines under the
-        # header's bottom rule belong to the body
-        first_top = min(w.top for w in body[0])
-        span_x0 = min(w.x0 for w in header + body[0])
-        span_x1 = max(w.x1 for w in header + body[0])
-        cover = h_rule_cover(rules, -math.inf, first_top + 0.5, span_x0, span_x1)
-        hx = [y for y, covered in cover.items() if covered >= SETTINGS.header_rule_cover * (span_x1 - span_x0)]
-        header_lines = cluster_lines(header)
-        if hx:
-            cut = max(hx)
-            moved = [line for line in header_lines if min(w.top for w in line) > cut]
-        else:
-            # no rules: a line that sits closer to the first row than to the header line above
-            # it is the first row's wrapped label
-            moved = []
-            for k in range(len(header_lines) - 1, 0, -1):
-                line, above = header_lines[k], header_lines[k - 1]
-                below_top = min(w.top for w in (moved[0] if moved else body[0]))
-                gap_down = below_top - max(w.bottom for w in line)
-                gap_up = min(w.top for w in line) - max(w.bottom for w in above)
-                if gap_down < gap_up - SETTINGS.wrap_gap_margin:
-                    moved.insert(0, line)
-                else:
-                    break
-        if moved:
-            keep = {id(w) for line in moved for w in line}
-            header = [w for w in header if id(w) not in keep]
-            body = moved + body
-    body_top = min((w.top for line in body for w in line), default=0)
-    body_bottom = max((w.bottom for line in body for w in line), default=0)
-    vx = body_vertical_rules(rules, body_top, body_bottom)
+    return header, body
+
+
+def _first_row_labels(header: list[Word], body: list[list[Word]], rules: list[Rule]
+                      ) -> tuple[list[Word], list[list[Word]]]:
+    """Wrapped labels of the first row print above its numbers: lines under the header's bottom
+    rule, or (no rules) closer to the first row than to the header line above, are body."""
+    first_top = min(w.top for w in body[0])
+    span_x0 = min(w.x0 for w in header + body[0])
+    span_x1 = max(w.x1 for w in header + body[0])
+    cover = h_rule_cover(rules, -math.inf, first_top + 0.5, span_x0, span_x1)
+    hx = [y for y, covered in cover.items() if covered >= SETTINGS.header_rule_cover * (span_x1 - span_x0)]
+    header_lines = cluster_lines(header)
+    if hx:
+        cut = max(hx)
+        moved = [line for line in header_lines if min(w.top for w in line) > cut]
+    else:
+        moved = []
+        for k in range(len(header_lines) - 1, 0, -1):
+            line, above = header_lines[k], header_lines[k - 1]
+            below_top = min(w.top for w in (moved[0] if moved else body[0]))
+            gap_down = below_top - max(w.bottom for w in line)
+            gap_up = min(w.top for w in line) - max(w.bottom for w in above)
+            if gap_down < gap_up - SETTINGS.wrap_gap_margin:
+                moved.insert(0, line)
+            else:
+                break
+    if not moved:
+        return header, body
+    keep = {id(w) for line in moved for w in line}
+    return [w for w in header if id(w) not in keep], moved + body
+
+
+def _column_rules(rules: list[Rule], header: list[Word], body: list[list[Word]]) -> list[float]:
+    """x of the vertical rules through the body (or, for an empty table, through the header's foot)."""
     if not body and header:
         header_bottom = max(w.bottom for w in header)
-        vx = body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
+        return body_vertical_rules(rules, header_bottom - 4, header_bottom - 2)
+    body_top = min((w.top for line in body for w in line), default=0)
+    body_bottom = max((w.bottom for line in body for w in line), default=0)
+    return body_vertical_rules(rules, body_top, body_bottom)
+
+
+def _read_columns(header, body, vx, rules, previous, match, row_sums, total_label, seg: Segment, grid_rows):
+    """The columns and rows of each possible reading of the header (vertical rules; else gutters,
+    the body's own columns, upper cells spanning), and the one the identities choose:
+    (how, columns, header found, rows, rows_from)."""
     body_words = [w for line in body for w in line]
     readings = [("vertical rules" if len(vx) >= 3 else "header positions and gutters between body words", "gutter")]
     if header and len(vx) < 3 and row_sums is not None:
@@ -550,26 +687,43 @@ def read_segment(
         readings.append(("header positions (upper cells spanning) and the body's own columns", "bands+stacked"))
     candidates = []
     for how, cut in readings:
-        columns = _fielded(build_columns(header, vx, rules, body_words, cut), match) if header else []
+        columns = _fielded(build_columns(header, vx, rules, body_words, cut, match), match) if header else []
         found = any(c.field for c in columns)
         columns = columns if found else (previous or [])
-        rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
+        rows, rows_from = grid_rows(body=body, columns=columns)
         candidates.append((how, columns, found, rows, rows_from))
     if len(candidates) > 1 and any(_cells_of(c[3]) != _cells_of(candidates[0][3]) for c in candidates):
-        how, columns, found, rows, rows_from = _choose_reading(candidates, row_sums, total_label, seg)
-    else:
-        how, columns, found, rows, rows_from = candidates[0]
-    if previous and found and not any(c.field in anchor_fields - {"code"} for c in columns):
-        # a page going on with label-only lines (`使用非财政拨款结余 | 结余分配`): no header names an
-        # amount column there, so those lines are rows under the columns the table started with
-        body = sorted(cluster_lines(header) + body, key=lambda line: min(w.top for w in line))
-        columns, found, how = previous, False, ""
-        rows, rows_from = _grid_rows(page_number, body, rules, columns, anchor_fields, every_line)
-    if not found and previous is None:
-        return seg
-    seg.columns, seg.header_found, seg.rows, seg.rows_from = columns, found, rows, rows_from
-    seg.columns_from = how if found else ""
-    return seg
+        return _choose_reading(candidates, row_sums, total_label, seg)
+    return candidates[0]
+
+
+def _label_lines(lines: list[list[Word]], body: list[list[Word]], columns: list[Column]) -> bool:
+    """Lines printed before the first amount of a page without a header are label-only rows when
+    they sit in a label column, starting where the labels of the rows under them start."""
+    label_columns = [c for c in columns if c.field in _TEXT_FIELDS]
+    starts = {round(min(w.x0 for w in line if c.left <= w.xmid < c.right))
+              for line in body for c in label_columns if any(c.left <= w.xmid < c.right for w in line)}
+    for line in lines:
+        home = [c for c in label_columns if all(c.left <= w.xmid < c.right for w in line)]
+        if not home or not any(abs(line[0].x0 - x) <= SETTINGS.label_align for x in starts):
+            return False
+    return bool(lines)
+
+
+def header_labels(columns: list[Column]) -> frozenset[str]:
+    """A header's printed labels (leaves and parents), spaces removed: the header repeated on a
+    later page is told from the rows under it by them."""
+    labels = {c.own for c in columns} | {p for c in columns for p in c.parents} | {c.ctx for c in columns}
+    return frozenset(re.sub(r"\s", "", t) for t in labels if t.strip())
+
+
+def repeats_header(line: list[Word], known: frozenset[str] | None) -> bool:
+    """On a later page of a table, a line under the repeated header is header too when each of
+    its words is part of a label of the table's first header; a label-only row (`其中：公务用车
+    购置费`) is not. Without a known header every line may be header."""
+    if known is None:
+        return True
+    return all(any(re.sub(r"\s", "", w.text) in label for label in known) for w in line)
 
 
 def _amounts_below(lines: list[list[Word]]) -> list[bool]:

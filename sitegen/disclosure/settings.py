@@ -60,5 +60,26 @@ class LayoutSettings:
     """A 3-digit code at most this many text heights (a space) before a label is that label's
     code, printed in its cell (`210 卫生健康支出`); cells are padded further apart than this."""
 
+    header_level_gap: float = 1.0
+    """Without vertical rules, a header label with another one under it more than this many
+    text heights apart (a blank line) heads a row of its own: a parent over spanned columns.
+    The lines of one wrapped label are closer (line spacing up to 1.5 leaves half a height)."""
+
+    wrap_line_gap: float = 0.5
+    """The lines of one wrapped header label follow at most this many text heights apart (line
+    spacing up to 1.5); a label centred under a parent a little further down is its child."""
+
+    parent_centre_slack: float = 1.5
+    """Points of slack when a rule-less parent label is matched to the centre of the columns
+    it spans (the columns' edges are only known to lie in the gaps between their contents)."""
+
+    parent_choices: int = 256
+    """At most this many combinations of runs are tried for the parents of one rule-less header
+    (each parent keeps its best-centred runs): a header has a few parents, each a few runs."""
+
+    label_align: float = 1.5
+    """Points within which a label-only line starts where the labels of the rows under it start
+    (left-aligned labels): on a page without a header, such a line is a row, not a header."""
+
 
 SETTINGS = LayoutSettings()

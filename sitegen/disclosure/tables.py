@@ -13,7 +13,7 @@ from ..extract.document import Document
 from ..extract.lines import cluster_lines, join_words
 from . import side_lists, template, vocabulary
 from .codes import LoneCodes
-from .grid import Column, GridRow, is_line_number_column, read_segment, region_lines
+from .grid import Column, GridRow, header_labels, is_line_number_column, read_segment, region_lines
 from .model import Reading, Row, Table, Warning_
 from .numbers import BLANK, parse_amount
 from .settings import SETTINGS
@@ -34,6 +34,7 @@ class Title:
     number: str
     carry: tuple[str, str] = ("", "")  # 类/款 of the table it continues: 款/项 printed alone after a break
     before: list = dataclasses.field(default_factory=list)  # that table's rows: the sums of its open 款
+    header: frozenset[str] | None = None  # that table's header labels: its repeat is told from rows by them
 
 
 def _looks_like_title(text: str, height: float, median: float) -> bool:
@@ -132,12 +133,14 @@ def read_tables(doc: Document) -> tuple[dict[str, Table], list[Warning_]]:
     titles = find_titles(doc)
     tables: dict[str, Table] = {}
     warnings: list[Warning_] = []
+    header: frozenset[str] | None = None  # the last table's header labels
     for ti, title in enumerate(titles):
         nxt = titles[ti + 1] if ti + 1 < len(titles) else None
         last = tables[next(reversed(tables))] if tables else None
         if last is not None and _stem(template._TITLE_PREFIX.sub("", title.text)) == _stem(last.title):
-            title.carry, title.before = _last_codes(last), last.rows
+            title.carry, title.before, title.header = _last_codes(last), last.rows, header
         segments = _read_segments(doc, title, nxt)
+        header = next((header_labels(s.columns) for s in segments if s.header_found), None)
         listed = _source_list(doc, title, nxt, warnings) if title.resource == "income_summary" else None
         if listed is None and segments and not segments[0].header_found and not title.resource.startswith("extra_"):
             # the header names no column the contract knows: keep the table as printed
@@ -252,6 +255,7 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
 
     segments = []
     previous: list[Column] | None = None
+    known = title.header  # the header as first printed, where this title repeats an earlier table's
     pi = title.page
     top = title.bottom + 0.5
     while pi < len(doc.pages):
@@ -262,16 +266,18 @@ def _read_segments(doc: Document, title: Title, nxt: Title | None) -> list:
             break
         seg = read_segment(
             page.number, lines, page.rules, template.TOTAL_LABEL, previous, match, anchors, every_line,
-            lone_total=layout.kind != "items", row_sums=template.ROW_SUMS.get(title.resource, []),
+            lone_total=layout.kind != "items", row_sums=template.ROW_SUMS.get(title.resource, []), known=known,
         )
         if pi != title.page and not seg.rows:
             break
-        if pi != title.page and not seg.header_found and not _goes_on(seg.rows, seg.columns):
+        if pi != title.page and not seg.header_found and not _goes_on(seg.rows[seg.label_rows:] or seg.rows, seg.columns):
             break
         if pi != title.page and seg.header_found and previous and not _same_header(seg.columns, previous):
             break  # another table's header (a table printed without a title we know)
         segments.append(seg)
         previous = seg.columns or previous
+        if seg.header_found and known is None:
+            known = header_labels(seg.columns)
         if (nxt and nxt.page == pi) or seg.note:
             break  # a note closes the table: an empty table ends where it ends
         pi += 1
@@ -359,31 +365,11 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
         return read_sideways(table, header.columns, rows, warnings, parse_number_or_none)
     unknown = [k for k, c in enumerate(header.columns) if c.field is None and (c.own or "").strip()]
     if layout.kind != "extra":
-        # printed columns the contract lacks: x_ fields (numbers, or printed empty), never dropped
-        second = layout.kind == "classification"  # a second classification's code/name columns: kept
-        kept = [k for k in unknown if _holds_numbers(k, rows) or _label(header.columns[k]) in other_classification
-                or (second and template.classification_kind(header.columns[k].own))
-                or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
-        table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
-        table.x_text = [name for name, title in table.x_fields
-                        if _holds_text(name, rows) or re.search("编码|代码", title)]
-        unknown = [k for k in unknown if k not in kept]
+        unknown = _keep_x_columns(table, segments, header, rows, unknown, other_classification, layout.kind)
     for k in unknown:
         warnings.append(Warning_(f"unknown column {header.columns[k].own!r} (empty) ignored", header.page, table.title))
     if layout.kind == "extra":
-        _type_extra_columns(segments, rows)
-        table.columns = [c.field for c in header.columns if c.field]
-        table.fields = [(c.field, (c.ctx + " " + c.own).strip() if c.ctx else c.own)
-                        for c in header.columns if c.field and c.field.startswith(("value_", "text_"))]
-        valuefields = {name for name, _ in table.fields if name.startswith("value_")}
-        has_code = any(c.field == "code" for c in header.columns)
-        has_code = has_code or _bracketed_codes(rows)
-        table.classification = has_code
-        table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
-        read = (partial(_classification_rows, carry=title.carry, before=title.before) if has_code
-                else _two_sided_rows if table.two_sided else _item_rows)
-        table.rows = read(rows, valuefields, table, warnings)
-        return table
+        return _extra_table(table, title, segments, header, rows, warnings)
     spec = BY_NAME[title.resource]
     valuefields = {f.name for f in spec.value_fields} | {name for name, _ in table.x_fields} - set(table.x_text)
     if title.resource == "final_general_basic_expenditure" and _two_lists(header.columns):
@@ -395,6 +381,38 @@ def _to_table(title: Title, segments, warnings: list[Warning_]) -> Table:
                "two_sided": _two_sided_rows,
                "items": _item_rows}
     table.rows = convert[layout.kind](rows, valuefields, table, warnings)
+    return table
+
+
+def _keep_x_columns(table: Table, segments, header, rows, unknown: list[int], other_classification: set[str],
+                    kind: str) -> list[int]:
+    """Printed columns the contract lacks become x_ fields (numbers, or printed empty), never dropped;
+    returns the unknown columns left (empty name-like columns, ignored with a warning)."""
+    second = kind == "classification"  # a second classification's code/name columns: kept
+    kept = [k for k in unknown if _holds_numbers(k, rows) or _label(header.columns[k]) in other_classification
+            or (second and template.classification_kind(header.columns[k].own))
+            or not _NAME_HEADER.search(template.norm(header.columns[k].own))]
+    table.x_fields = _x_fields(segments, {_label(header.columns[k]) for k in kept})
+    table.x_text = [name for name, title in table.x_fields
+                    if _holds_text(name, rows) or re.search("编码|代码", title)]
+    return [k for k in unknown if k not in kept]
+
+
+def _extra_table(table: Table, title: Title, segments, header, rows, warnings: list[Warning_]) -> Table:
+    """A table the contract has no resource for, read as printed: its columns typed by what they
+    hold, its rows as classification, two-sided or item rows."""
+    _type_extra_columns(segments, rows)
+    table.columns = [c.field for c in header.columns if c.field]
+    table.fields = [(c.field, (c.ctx + " " + c.own).strip() if c.ctx else c.own)
+                    for c in header.columns if c.field and c.field.startswith(("value_", "text_"))]
+    valuefields = {name for name, _ in table.fields if name.startswith("value_")}
+    has_code = any(c.field == "code" for c in header.columns)
+    has_code = has_code or _bracketed_codes(rows)
+    table.classification = has_code
+    table.two_sided = not has_code and sum(1 for c in header.columns if c.field == "item") >= 2
+    read = (partial(_classification_rows, carry=title.carry, before=title.before) if has_code
+            else _two_sided_rows if table.two_sided else _item_rows)
+    table.rows = read(rows, valuefields, table, warnings)
     return table
 
 

@@ -559,58 +559,68 @@ def _two_sided(lines: list[str], resource: str, tables, warnings, table: Table) 
                 started = bool(re.match(r"^(一、|1\.|\d{3})", text)) or "收入" in text
             if not started:
                 continue
-        if "\t" in line:
-            cells = [c.strip() for c in line.split("\t")]
-            left, right = cells[:2], cells[2:]
-            sides = [(left[0] if left else "", [c for c in left[1:2] if c]),
-                     (right[0] if right else "", [c for c in right[1:] if c])]
-        else:
-            groups = _groups(line.split())
-            sides = []
-            current_label, current_nums = None, []
-            for kind, toks in groups:
-                if kind == "text":
-                    if current_label is not None:
-                        sides.append((current_label, current_nums))
-                    current_label, current_nums = "".join(toks), []
-                    if toks and _CODE_START.match(toks[0]):
-                        current_label = toks[0] + " " + "".join(toks[1:])
-                else:
-                    current_nums.extend(toks)
-            if current_label is not None:
-                sides.append((current_label, current_nums))
-            if len(sides) == 1 and re.match(r"^\d{3}", sides[0][0]):
-                sides = [("", []), sides[0]]
-            # "收入总计 x 支出总计 y" printed with spaces inside the labels
-            if len(sides) == 1 and "支出总计" in squeeze(sides[0][0]):
-                sides = [("收入总计", sides[0][1][:1]), ("支出总计", sides[0][1][1:])]
-        for index, (label, nums) in enumerate(sides[:2]):
-            label = label.strip()
-            if not label and not nums:
-                continue
-            code = ""
-            m = re.match(r"^(\d{3})\s*(\S.*)$", label)
-            side = "income" if index == 0 else "expenditure"
-            if side == "expenditure" and m:
-                code, label = m.group(1), m.group(2)
-            values = [_num(n) for n in nums]
-            rec: Row = {"side": side, "code": code, "item": squeeze(label)}
-            if resource == "income_expenditure_summary" or side == "income":
-                first = fields[0]
-                rec.update({f: None for f in fields})
-                rec[first] = values[0] if values else None
-            else:
-                rows = [TextRow(code, 1, values)]
-                solve(rows, fields, template.ROW_SUMS.get(resource, [("total", tuple(fields[1:]))]), empty, {})
-                rec.update({f: (rows[0].chosen or {}).get(f) for f in fields})
-            rec["source_page"] = None
-            (income if side == "income" else spending).append(rec)
+        for index, (label, nums) in enumerate(_line_sides(line)[:2]):
+            rec = _side_record(index, label.strip(), nums, resource, fields, empty)
+            if rec is not None:
+                (income if rec["side"] == "income" else spending).append(rec)
     for side_rows in (income, spending):
         for k, rec in enumerate(side_rows, start=1):
             rec["line"] = k
     ordered = [{"side": r["side"], "line": r["line"], "code": r["code"], "item": r["item"],
                 **{f: r.get(f) for f in fields}, "source_page": None} for r in income + spending]
     return ordered
+
+
+def _line_sides(line: str) -> list[tuple[str, list[str]]]:
+    """One line of a two-sided table as (label, amounts) per side, left to right: tab-separated
+    cells, or runs of words and numbers."""
+    if "\t" in line:
+        cells = [c.strip() for c in line.split("\t")]
+        left, right = cells[:2], cells[2:]
+        return [(left[0] if left else "", [c for c in left[1:2] if c]),
+                (right[0] if right else "", [c for c in right[1:] if c])]
+    sides = []
+    current_label, current_nums = None, []
+    for kind, toks in _groups(line.split()):
+        if kind == "text":
+            if current_label is not None:
+                sides.append((current_label, current_nums))
+            current_label, current_nums = "".join(toks), []
+            if toks and _CODE_START.match(toks[0]):
+                current_label = toks[0] + " " + "".join(toks[1:])
+        else:
+            current_nums.extend(toks)
+    if current_label is not None:
+        sides.append((current_label, current_nums))
+    if len(sides) == 1 and re.match(r"^\d{3}", sides[0][0]):
+        sides = [("", []), sides[0]]
+    # "收入总计 x 支出总计 y" printed with spaces inside the labels
+    if len(sides) == 1 and "支出总计" in squeeze(sides[0][0]):
+        sides = [("收入总计", sides[0][1][:1]), ("支出总计", sides[0][1][1:])]
+    return sides
+
+
+def _side_record(index: int, label: str, nums: list[str], resource: str, fields: list[str], empty) -> Row | None:
+    """One side's row (income left, expenditure right): its code, item and amounts (the
+    expenditure side's parts placed by the row sums); None for an empty side."""
+    if not label and not nums:
+        return None
+    code = ""
+    m = re.match(r"^(\d{3})\s*(\S.*)$", label)
+    side = "income" if index == 0 else "expenditure"
+    if side == "expenditure" and m:
+        code, label = m.group(1), m.group(2)
+    values = [_num(n) for n in nums]
+    rec: Row = {"side": side, "code": code, "item": squeeze(label)}
+    if resource == "income_expenditure_summary" or side == "income":
+        rec.update({f: None for f in fields})
+        rec[fields[0]] = values[0] if values else None
+    else:
+        rows = [TextRow(code, 1, values)]
+        solve(rows, fields, template.ROW_SUMS.get(resource, [("total", tuple(fields[1:]))]), empty, {})
+        rec.update({f: (rows[0].chosen or {}).get(f) for f in fields})
+    rec["source_page"] = None
+    return rec
 
 
 def _items(lines: list[str], resource: str, tables, warnings, table: Table) -> list[Row]:

@@ -26,6 +26,8 @@ TABLE_META = re.compile(
 NAME_LABEL = re.compile(r"部门名称|单位名称")
 # a note under a table: 注：…, 备注：…, （注：…）
 NOTE = re.compile(r"^\s*[（(]?\s*(备注|注)?\s*[:：]")
+# a sentence (a full stop, or an empty table's 为空表 statement): a note, never a header label
+SENTENCE = re.compile(r"。|为空表")
 # a line printed inside an empty table saying so: 此表为空, 本表为空表, 本表无数据
 EMPTY_MARK = re.compile(r"^(此|本)表(为空表?|无数据)[。.]?$")
 # a page number line: 12, - 12 -, 第3页, 第3页/共20页

@@ -84,23 +84,27 @@ _TABLE_LABEL = re.compile(r"^(附?表|公开)\s*#\s*表?$")
 def drop_running_lines(pages: list[Page], edge: float = 0.07) -> None:
     """Remove running headers and footers: text at the top or bottom edge of the page that
     repeats (numbers aside) on many pages. They would otherwise end up in table rows and in
-    sentences that run over a page break."""
+    sentences that run over a page break. A line also printed away from the edges is content:
+    a table's header repeated at the top of the pages it continues on."""
     keyed: list[list[tuple[str, list[Word]]]] = []
     counts: dict[str, int] = {}
+    inside: set[str] = set()
     for page in pages:
         entries = []
         for line in cluster_lines(page.words):
             top, bottom = min(w.top for w in line), max(w.bottom for w in line)
-            if page.height and (bottom < page.height * edge or top > page.height * (1 - edge)):
-                key = re.sub(r"\d+", "#", join_words(line)).strip()
-                if key and not _TABLE_LABEL.match(key):
-                    entries.append((key, line))
+            key = re.sub(r"\d+", "#", join_words(line)).strip()
+            if not (page.height and (bottom < page.height * edge or top > page.height * (1 - edge))):
+                if re.search(r"[^\W\d_]", key):  # words, not a bare number like a page number
+                    inside.add(key)
+            elif key and not _TABLE_LABEL.match(key):
+                entries.append((key, line))
         keyed.append(entries)
         for key in {k for k, _ in entries}:
             counts[key] = counts.get(key, 0) + 1
     threshold = max(3, len(pages) // 4)
     for page, entries in zip(pages, keyed, strict=True):
-        drop = {id(w) for key, line in entries if counts[key] >= threshold for w in line}
+        drop = {id(w) for key, line in entries if counts[key] >= threshold and key not in inside for w in line}
         if drop:
             page.words = [w for w in page.words if id(w) not in drop]
             page.lines = words_to_lines(page.words)
