@@ -53,3 +53,30 @@ def test_a_page_that_fails_in_a_worker_is_reported_and_the_rest_are_published(si
     rel = f"{broken.parent.name}/{broken.name}"
     assert not (tmp_path / "site2" / rel).exists()
     assert all((tmp_path / "site2" / r / "index.html").is_file() for r in reports[1].rendered)
+
+
+def _square_or_die(n: int) -> int:
+    if n == 3:
+        import os
+
+        os._exit(1)  # a worker killed (out of memory, a signal): the pool is broken from here on
+    return n * n
+
+
+def test_a_killed_worker_fails_its_jobs_and_the_walk_goes_on():
+    from sitegen.site.workers import ordered, pool
+
+    jobs = [(n,) if n != 1 else None for n in range(8)]
+    outcomes = []
+    with pool(2, len(jobs), lambda: None, ()) as executor:
+        for future in ordered(executor, _square_or_die, jobs, ahead=2):
+            if future is None:
+                outcomes.append("skip")
+                continue
+            try:
+                outcomes.append(future.result())
+            except Exception as exc:
+                outcomes.append(type(exc).__name__)
+    assert outcomes[:3] == [0, "skip", 4] and len(outcomes) == 8
+    assert outcomes[3] == outcomes[-1] == "BrokenProcessPool"  # job 7 was submitted to a broken pool
+    assert all(o in (n * n, "BrokenProcessPool") for n, o in enumerate(outcomes) if n > 3)

@@ -48,7 +48,14 @@ def ordered(executor: Executor, fn: Callable, jobs: Iterable[tuple | None], ahea
     source = iter(jobs)
 
     def start(job: tuple | None) -> Future | None:
-        return None if job is None else executor.submit(fn, *job)
+        if job is None:
+            return None
+        try:
+            return executor.submit(fn, *job)
+        except Exception as exc:  # a broken pool (a worker killed): this job fails, the caller goes on
+            failed: Future = Future()
+            failed.set_exception(exc)
+            return failed
 
     window = deque(start(job) for job in islice(source, max(1, ahead)))
     while window:
