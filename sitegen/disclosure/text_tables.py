@@ -421,16 +421,31 @@ def _without_repeated_headers(body: list[str], resource: str, header_words: bool
     (…表（续）) and lines repeating the header above the first row."""
     first = next((k for k, line in enumerate(body) if any(is_amount(t) for t in _tokens(line))), len(body))
     words = _first_header_words(body)
+    runs = _header_runs(body, first)
     out = body[:first]
-    for line in body[first:]:
+    for k, line in enumerate(body[first:], start=first):
         tokens = [t for t in _tokens(line) if t]
         text = template.norm(line)
-        header = header_words and _repeats_header(tokens, words)
+        header = (header_words and _repeats_header(tokens, words)) or k in runs
         if tokens and (header or vocabulary.TABLE_NUMBER.match(text)
                        or (text.endswith(("(续)", "续表")) and template.title_resource(line) == resource)):
             continue
         out.append(line)
     return out
+
+
+def _header_runs(body: list[str], first: int) -> set[int]:
+    """Lines below the first row that repeat two consecutive lines of the first header as printed
+    (a wrapped header cell, `经济分` / `类科目`, printed again after a page break): short lines a
+    wrapped name could end with, told apart by the line that comes with them."""
+    head = [template.norm(line) for line in body[:first] if line.strip()]
+    pairs = set(zip(head, head[1:], strict=False))
+    lines = [(k, template.norm(line)) for k, line in enumerate(body) if k >= first and line.strip()]
+    runs: set[int] = set()
+    for (a, x), (b, y) in zip(lines, lines[1:], strict=False):
+        if (x, y) in pairs:
+            runs |= {a, b}
+    return runs
 
 
 def _header_lines(body: list[str]) -> list[list[str]]:
