@@ -42,7 +42,8 @@ from .listing import (
     write_sitemap,
 )
 from .notes import reading_notes
-from .search import name_keys, pinyin_keys, search_text, write_search_index
+from .search import name_doc, name_keys, package_texts, pinyin_keys, search_text, text_doc
+from .search_index import SearchIndex
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, money, outturn, readable
 from .workers import AHEAD_PER_WORKER, ordered, pool
@@ -375,12 +376,13 @@ def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWrite
     entry = row_cache.get(key) or _entry(pkg, row_cache, key)
     combined.add(key, entry["summary"])
     database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), lambda: entry["tables"])
-    return {**entry["summary"], "pkg": pkg}, key
+    return {**entry["summary"], "pkg": pkg, "texts": entry["texts"]}, key
 
 
 def _entry(pkg: PackageView, row_cache: RowCache, key: str) -> dict:
     row = _summary_row(pkg)
-    entry = {"summary": row, "tables": package_fragment(pkg, row)}
+    texts = package_texts(pkg.rows("general_project_expenditure"), pkg.rows("performance_targets"))
+    entry = {"summary": row, "tables": package_fragment(pkg, row), "texts": texts}
     row_cache.put(key, entry)
     return entry
 
@@ -432,7 +434,6 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             by_year[str(r["year"])].append(r)
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
-    write_search_index(tmp / "search", rows)  # data files, not pages: not in the sitemap
     write_compare_data(tmp, pages, _compare_entry)
     root = {"root": "", "footer": footer}
     html = {
@@ -598,6 +599,30 @@ def _fingerprints(views: list[PackageView], known: dict[str, dict], sources: dic
     return views_by_unit, by_unit, fingerprints
 
 
+SEARCH_STATE = "search.json"  # in the cache: the search index's layout and chunk members
+
+
+def _search_index(out: Path, site: Path, cache: Path | None, rows: list[dict], fresh: dict[str, dict[str, list]],
+                  remembered: dict[str, dict], row_cache: RowCache) -> SearchIndex:
+    """search/ of this build: the documents of changed packages are `fresh`; any other
+    package's documents come from last build's files, or (laid out anew) its summary row and
+    its row-cache entry."""
+    by_page = {r["url"] + "index.html": r for r in rows}
+
+    def load(page: str) -> dict[str, list]:
+        row = by_page[page]
+        pkg = row["pkg"]
+        key = remembered[f"{pkg.unit_id}/{pkg.slug}"]["key"]
+        texts = (row_cache.get(key) or _entry(pkg, row_cache, key)).get("texts")
+        if texts is None:
+            texts = _entry(pkg, row_cache, key)["texts"]
+        return {"names": name_doc(row), "text": text_doc(row, texts)}
+
+    index = SearchIndex(out / "search", site / "search", Path(cache) / SEARCH_STATE if cache else None)
+    index.write(list(by_page), fresh, load)  # data files, not pages: not in the sitemap
+    return index
+
+
 def _site_data(site: Path, cache: Path, kept: bool):
     """The row cache, its key → package map, the combined tables' writer (partitions kept in
     cache), the download cache (None when the cache is not kept) and the database."""
@@ -667,6 +692,7 @@ def render_site(
         manifest: dict[str, str] = {}
         rows: list[dict] = []
         remembered: dict[str, dict] = {}
+        fresh: dict[str, dict[str, list]] = {}
         (site / "data" / "combined").mkdir(parents=True)
         row_cache, by_key, combined_rows, downloads, database = _site_data(site, cache or tmp, cache is not None)
         licenses: dict[str, dict] = {}
@@ -692,6 +718,9 @@ def render_site(
                     pkg.forget()
                     continue
                 manifest[rel] = fingerprints[rel]
+                texts = row.pop("texts", None)
+                if texts is not None:  # read anew: its search documents are made anew too
+                    fresh[row["url"] + "index.html"] = {"names": name_doc(row), "text": text_doc(row, texts)}
                 remembered[rel] = {"stat": state["files"][rel], "siblings": by_unit[pkg.unit_id],
                                    "fingerprint": fingerprints[rel], "key": key,
                                    "summary": {k: v for k, v in row.items() if k != "pkg"}}
@@ -701,6 +730,7 @@ def render_site(
                     licenses.setdefault(lic.get("name", ""), lic)
                 pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
+        search = _search_index(out, site, cache, rows, fresh, remembered, row_cache)
         combined = finish_combined(combined_rows, database, list(licenses.values()),
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
         report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
@@ -708,6 +738,7 @@ def render_site(
         _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _save_known(cache, state, remembered)
+        search.save()
         _save_state(state_file, state)
         row_cache.prune()
         if not report.reused:  # only a build that rendered every page used every download
