@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -297,3 +298,48 @@ def test_a_disclosure_s_rows_are_found_by_unit_id_not_by_year_or_kind(site):
     for name in tables:
         plan = db.execute(f"EXPLAIN QUERY PLAN DELETE FROM [{name}] WHERE {IDENT}", ["u", 2024, "budget"]).fetchall()
         assert f"idx_{name}_unit_id" in str(plan), (name, plan)
+
+
+def test_one_edit_renders_only_what_shows_the_package(site, tmp_path, monkeypatch):
+    """Another region's listing pages stay the same files (hard links of the last build's), the
+    search index finds the edited texts, and everything equals what a fresh build makes."""
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    copy = data / "shanghai-copy" / "2024-budget"
+    shutil.copytree(next(data.glob("xin-jiang*/2024-budget")), copy)
+    dp = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    dp["unit"]["region"] = "上海市普陀区"
+    (copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    cache, out = tmp_path / "cache", tmp_path / "a"
+    render.render_site(data, out, cache=cache)
+    xinjiang = sorted((out / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu").rglob("*.html"))
+    shanghai = out / "browse" / "2024" / "shang-hai-shi" / "pu-tuo-qu" / "index.html"
+    before = {p: p.stat().st_ino for p in [*xinjiang, shanghai]}
+    targets = (copy / "performance_targets.csv").read_text(encoding="utf-8")
+    (copy / "performance_targets.csv").write_text(targets.replace("参保", "智慧参保"), encoding="utf-8")
+    dp["unit"]["name"] = "上海市普陀区社会保险中心"
+    (copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    rendered = []
+    original = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append((self.name, k.get(
+        "listing"))) or original(self, *a, **k))
+    render.render_site(data, out, cache=cache)
+    monkeypatch.undo()
+    listed = [listing.path for name, listing in rendered if name == "listing.html"]
+    assert listed == ["browse/2024/shang-hai-shi/pu-tuo-qu/index.html"]  # the one page that lists it
+    assert xinjiang and all(p.stat().st_ino == before[p] for p in xinjiang)
+    assert shanghai.stat().st_ino != before[shanghai]
+    assert "上海市普陀区社会保险中心" in shanghai.read_text(encoding="utf-8")
+    assert "版本 1.0.0+" in shanghai.read_text(encoding="utf-8")  # the page's own version
+    texts = [t for c in (out / "search" / "text" / "docs").glob("*.json")
+             for d in json.loads(c.read_text(encoding="utf-8")) if d[1].startswith("shanghai-copy/") for t, _ in d[5]]
+    assert "参保" in targets and any("智慧参保" in t for t in texts)
+    assert (out / "data" / "combined" / "budget.sqlite").samefile(cache / "budget.sqlite")  # linked, not copied
+    render.render_site(data, tmp_path / "fresh")
+    fresh = tmp_path / "fresh"
+    for path in [*(fresh / "browse").rglob("*.html"), *(fresh / "search").rglob("*.json"),
+                 *(fresh / "compare").rglob("*.json"), *(fresh / "sitemaps").rglob("*.xml")]:
+        if path.name != "meta.json":
+            assert (out / path.relative_to(fresh)).read_bytes() == path.read_bytes(), path

@@ -16,6 +16,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from ..fsutil import link_or_copy
+
 DB_NAME = "budget.sqlite"
 PARQUET_DIR = "parquet"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
@@ -113,7 +115,9 @@ class SiteDatabase:
         self.db.conn.execute("DELETE FROM _packages WHERE ident = ?", [text_ident])
 
     def finish(self, units_csv: Path, target: Path) -> None:
-        """Drop packages gone since the last build, reload units, refresh search, copy to target."""
+        """Drop packages gone since the last build, reload units, refresh search; publish at
+        target as a hard link (no byte copy: the next build updates the same file in place,
+        inside its transactions)."""
         for key, text_ident in self.known.items():
             if key not in self.seen and text_ident not in self.idents:
                 self._delete(text_ident)
@@ -127,7 +131,7 @@ class SiteDatabase:
         self.db.conn.commit()
         self.db.close()
         if Path(target).resolve() != self.path.resolve():
-            shutil.copyfile(self.path, target)
+            link_or_copy(self.path, Path(target))
 
 
 def write_metadata(target: Path, metadata: dict) -> None:

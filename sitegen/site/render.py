@@ -41,6 +41,7 @@ from .listing import (
     write_compare_data,
     write_sitemap,
 )
+from .memo import PageMemo
 from .notes import reading_notes
 from .search import name_doc, name_keys, package_texts, pinyin_keys, search_text, text_doc
 from .search_index import SearchIndex
@@ -392,15 +393,48 @@ HOME_REGIONS = 30  # regions listed per year on the home page; the year's page l
 QUALITY_ROWS = 100  # disclosures with most errors on the quality page
 
 
-def site_citation(version: str, site_url: str) -> str:
+def site_citation(version: str, site_url: str, scope: str = "") -> str:
     where = f"，{site_url}" if site_url else ""
-    return f"sitegen 开放数据. 《部门预算、决算公开合并数据》，版本 {version}{where}. 原文为各单位公开的部门预算、决算文件."
+    return f"sitegen 开放数据. 《部门预算、决算公开合并数据》{scope}，版本 {version}{where}. 原文为各单位公开的部门预算、决算文件."
+
+
+LISTED = ("name", "url", "kind", "year", "region", "search", "total", "basic", "project", "three_public", "staff",
+          "per_staff", "project_share", "findings", "version")  # what a listing page shows of a row
+
+
+def _own_footer(licenses: list[dict], site_url: str, items: list[tuple[str, str]]) -> dict:
+    """A listing page's footer: the version of what it lists (not the site-wide version, so an
+    edit elsewhere leaves the page as it is)."""
+    version = content_version([{"name": name, "hash": digest} for name, digest in items])
+    return page_footer(licenses, site_citation(version, site_url, "本页所列部分"))
+
+
+def _listing_pages(env: Environment, memo: PageMemo, pages: list, nav: list[dict], licenses: list[dict],
+                   site_url: str) -> list[str]:
+    """browse/: each listing page and year page, rendered only when what it shows changed."""
+    written = []
+    for listing in pages:
+        shown = [[r.get(k, "") for k in LISTED] for r in listing.rows]
+        footer = _own_footer(licenses, site_url, [(r[1], r[-1]) for r in shown])
+        inputs = [listing.year, listing.levels, listing.page, listing.pages, listing.count, listing.children,
+                  shown, footer]
+        depth = "../" * (listing.folder.count("/") + 1)
+        memo.write(listing.path, inputs, lambda listing=listing, footer=footer, depth=depth: env.get_template(
+            "listing.html").render(listing=listing, root=depth, footer=footer, page_file=page_file))
+        written.append(listing.path)
+    for year in nav:
+        footer = _own_footer(licenses, site_url, [(r["url"], str(r["count"])) for r in year["regions"]])
+        memo.write(year["url"], [year, footer], lambda year=year, footer=footer: env.get_template(
+            "browse.html").render(year=year, root="../", footer=footer))
+        written.append(year["url"])
+    return written
 
 
 def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combined: list[dict],
-                licenses: list[dict], site_url: str) -> list[str]:
+                licenses: list[dict], site_url: str, memo: PageMemo) -> list[str]:
     """Home, listing, comparison, quality, catalog and dictionary pages, catalog.json, sitemap,
-    changelog; every HTML page bounded whatever the number of disclosures."""
+    changelog; every HTML page bounded whatever the number of disclosures. Listing pages and
+    the files cut in parts are made only where their inputs changed (memo)."""
     version = content_version(combined)
     footer = page_footer(licenses, site_citation(version, site_url))
     pages = listings(rows)
@@ -412,19 +446,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         "findings": sum(r["findings"] for r in rows),
         "errors": sum(r["errors"] for r in rows),
     }
-    written: list[str] = []
-
-    def write(rel: str, text: str) -> None:  # one page at a time: none is kept in memory
-        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / rel).write_text(text, encoding="utf-8")
-        written.append(rel)
-
-    for listing in pages:
-        depth = "../" * (listing.folder.count("/") + 1)
-        write(listing.path, env.get_template("listing.html").render(
-            listing=listing, root=depth, footer=footer, page_file=page_file))
-    for year in nav:
-        write(year["url"], env.get_template("browse.html").render(year=year, root="../", footer=footer))
+    written = _listing_pages(env, memo, pages, nav, licenses, site_url)
     # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
     budgets = {(r["pkg"].unit_id, str(r["year"])) for r in rows if r["kind"] == "budget"}
     rows = [{**r, "outturn": r["kind"] == "final" and (r["pkg"].unit_id, str(r["year"])) in budgets} for r in rows]
@@ -434,7 +456,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             by_year[str(r["year"])].append(r)
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
-    write_compare_data(tmp, pages, _compare_entry)
+    write_compare_data(tmp, pages, _compare_entry, memo)
     root = {"root": "", "footer": footer}
     html = {
         "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
@@ -450,10 +472,11 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             resources=dictionary(), guide=loading_guide(),
             combined_tables={k: v for k, v in table_fields().items() if k not in BY_NAME}, **root),
     }
-    for rel, text in html.items():
-        write(rel, text)
-    write_catalog(tmp, rows, combined, site_url, licenses, version)
-    write_sitemap(tmp, [*written, *(r["url"] + "index.html" for r in rows)], site_url)
+    for rel, text in html.items():  # bounded pages: made every time
+        (tmp / rel).write_text(text, encoding="utf-8")
+        written.append(rel)
+    write_catalog(tmp, rows, combined, site_url, licenses, version, memo)
+    write_sitemap(tmp, [*written, *(r["url"] + "index.html" for r in rows)], site_url, memo)
     update_changelog(tmp, out, {r["url"].rstrip("/"): r["version"] for r in rows})
     return written
 
@@ -599,6 +622,7 @@ def _fingerprints(views: list[PackageView], known: dict[str, dict], sources: dic
     return views_by_unit, by_unit, fingerprints
 
 
+PAGES_MEMO = "pages.json"  # in the cache: the digest of each site-wide file's inputs
 SEARCH_STATE = "search.json"  # in the cache: the search index's layout and chunk members
 
 
@@ -733,12 +757,14 @@ def render_site(
         search = _search_index(out, site, cache, rows, fresh, remembered, row_cache)
         combined = finish_combined(combined_rows, database, list(licenses.values()),
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
+        memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest + site_url)
         report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
-                                                           list(licenses.values()), site_url)]
+                                                           list(licenses.values()), site_url, memo)]
         _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _save_known(cache, state, remembered)
         search.save()
+        memo.save()
         _save_state(state_file, state)
         row_cache.prune()
         if not report.reused:  # only a build that rendered every page used every download
