@@ -206,14 +206,14 @@ def test_downloads_are_made_once_per_input(site, tmp_path, monkeypatch):
 
 def test_listing_pages_follow_the_region_hierarchy(site):
     """新疆维吾尔自治区 lists its own unit and links down to 巴音郭楞蒙古自治州 → 焉耆回族自治县."""
-    province = site / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu"
+    province = site / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu-5283"
     top = (province / "index.html").read_text(encoding="utf-8")
     assert "新疆维吾尔自治区社会保险中心" in top and "焉耆县社会保险中心" not in top
-    assert 'href="ba-yin-guo-leng-meng-gu-zi-zhi-zhou/index.html"' in top
+    assert 'href="ba-yin-guo-leng-meng-gu-zi-zhi-zhou-9e5c/index.html"' in top
     county = next(province.glob("ba-yin*/yan-qi*/index.html")).read_text(encoding="utf-8")
     assert "焉耆县社会保险中心" in county and 'href="../../index.html">新疆维吾尔自治区</a>' in county
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu/index.html">新疆维吾尔自治区</a> <small>2</small>' in home
+    assert 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu-5283/index.html">新疆维吾尔自治区</a> <small>2</small>' in home
 
 
 def test_no_op_rebuild_reads_no_package(site, tmp_path, monkeypatch):
@@ -314,8 +314,8 @@ def test_one_edit_renders_only_what_shows_the_package(site, tmp_path, monkeypatc
     (copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
     cache, out = tmp_path / "cache", tmp_path / "a"
     render.render_site(data, out, cache=cache)
-    xinjiang = sorted((out / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu").rglob("*.html"))
-    shanghai = out / "browse" / "2024" / "shang-hai-shi" / "pu-tuo-qu" / "index.html"
+    xinjiang = sorted((out / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu-5283").rglob("*.html"))
+    shanghai = out / "browse" / "2024" / "shang-hai-shi-d9c5" / "pu-tuo-qu-8381" / "index.html"
     before = {p: p.stat().st_ino for p in [*xinjiang, shanghai]}
     targets = (copy / "performance_targets.csv").read_text(encoding="utf-8")
     (copy / "performance_targets.csv").write_text(targets.replace("参保", "智慧参保"), encoding="utf-8")
@@ -328,7 +328,7 @@ def test_one_edit_renders_only_what_shows_the_package(site, tmp_path, monkeypatc
     render.render_site(data, out, cache=cache)
     monkeypatch.undo()
     listed = [listing.path for name, listing in rendered if name == "listing.html"]
-    assert listed == ["browse/2024/shang-hai-shi/pu-tuo-qu/index.html"]  # the one page that lists it
+    assert listed == ["browse/2024/shang-hai-shi-d9c5/pu-tuo-qu-8381/index.html"]  # the one page that lists it
     assert xinjiang and all(p.stat().st_ino == before[p] for p in xinjiang)
     assert shanghai.stat().st_ino != before[shanghai]
     assert "上海市普陀区社会保险中心" in shanghai.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from sitegen.site.listing import PAGE_ROWS, listings, write_compare_data
-from sitegen.site.regions import region_levels
+from sitegen.site.regions import region_levels, region_slug
 from sitegen.site.search import han_pairs, key_hash, name_doc, name_keys, text_doc
 from sitegen.site.search_index import NAMES, TEXT, SearchIndex, chunk_of, size_for
 
@@ -20,6 +20,27 @@ def test_region_levels_cut_after_administrative_suffixes():
     assert region_levels("江苏省/南京市/玄武区") == ("江苏省", "南京市", "玄武区")  # explicit levels
     assert region_levels("上海市普陀区") == ("上海市", "普陀区")
     assert region_levels("") == ()
+
+
+def test_a_doubled_suffix_character_starts_the_next_region():
+    """市中区, 市北区: county-level 区 whose names begin with 市, inside the 市 before them."""
+    assert region_levels("山东省济南市市中区") == ("山东省", "济南市", "市中区")
+    assert region_levels("山东省青岛市市北区") == ("山东省", "青岛市", "市北区")
+    assert region_levels("四川省内江市市中区") == ("四川省", "内江市", "市中区")
+    assert region_levels("浙江省杭州市") == ("浙江省", "杭州市")  # 州 then 市: one name
+    assert region_levels("湖北省荆州市沙市区") == ("湖北省", "荆州市", "沙市区")
+
+
+def test_regions_that_read_alike_get_their_own_stable_folders():
+    assert region_slug("山西省") == "shan-xi-sheng-0b38"
+    assert region_slug("陕西省") == "shan-xi-sheng-f4aa"  # same pinyin without tones, another folder
+    rows = [{"name": f"单位{i}", "year": 2024, "kind": "budget", "region": region, "url": f"u{i}/2024-budget/"}
+            for i, region in enumerate(["山西省太原市", "陕西省西安市"])]
+    pages = listings(rows)
+    assert len({p.path for p in pages}) == len(pages) == 4
+    shanxi = next(p for p in pages if p.levels == ("山西省",))
+    assert shanxi.folder == "browse/2024/shan-xi-sheng-0b38"
+    assert shanxi.children == [{"region": "太原市", "count": 1, "url": f"{region_slug('太原市')}/index.html"}]
 
 
 def _rows(n: int) -> list[dict]:

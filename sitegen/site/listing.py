@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..package.writer import build_time, slugify
+from ..package.writer import build_time
 from .memo import PageMemo
-from .regions import region_levels
+from .regions import region_levels, region_slug
 
 PAGE_ROWS = 200  # disclosures per listing page (≈ 150 KB of HTML)
 PART_SIZE = 5000  # datasets per catalog part, URLs per sitemap part
@@ -52,7 +52,7 @@ class Listing:
 
 
 def region_folder(year: str, levels: tuple[str, ...]) -> str:
-    parts = [slugify(level) for level in levels] or [slugify(UNKNOWN_REGION)]
+    parts = [region_slug(level) for level in levels or (UNKNOWN_REGION,)]
     return "/".join(["browse", year or "unknown", *parts])
 
 
@@ -78,7 +78,7 @@ def listings(rows: list[dict]) -> list[Listing]:
     for node in sorted(below, key=lambda n: (-_year(n[0]), n[1])):
         year, levels = node
         group = sorted(here.get(node, []), key=lambda r: (str(r["name"]), str(r["kind"])))
-        children = [{"region": child[-1], "count": below[(year, child)], "url": f"{slugify(child[-1])}/index.html"}
+        children = [{"region": child[-1], "count": below[(year, child)], "url": f"{region_slug(child[-1])}/index.html"}
                     for child in sorted(kids.get(node, ()))]
         pages = max(1, (len(group) + PAGE_ROWS - 1) // PAGE_ROWS)
         for i in range(pages):
