@@ -337,9 +337,22 @@ def test_one_edit_renders_only_what_shows_the_package(site, tmp_path, monkeypatc
              for d in json.loads(c.read_text(encoding="utf-8")) if d[1].startswith("shanghai-copy/") for t, _ in d[5]]
     assert "参保" in targets and any("智慧参保" in t for t in texts)
     assert (out / "data" / "combined" / "budget.sqlite").samefile(cache / "budget.sqlite")  # linked, not copied
-    render.render_site(data, tmp_path / "fresh")
-    fresh = tmp_path / "fresh"
-    for path in [*(fresh / "browse").rglob("*.html"), *(fresh / "search").rglob("*.json"),
-                 *(fresh / "compare").rglob("*.json"), *(fresh / "sitemaps").rglob("*.xml")]:
-        if path.name != "meta.json":
-            assert (out / path.relative_to(fresh)).read_bytes() == path.read_bytes(), path
+    _same_site_wide_files(out, tmp_path / "fresh", data)
+    shutil.rmtree(copy.parent)  # a region's only package goes away: its pages go too
+    render.render_site(data, out, cache=cache)
+    assert not shanghai.exists() and not shanghai.parent.parent.exists()
+    _same_site_wide_files(out, tmp_path / "fresh2", data)
+
+
+def _same_site_wide_files(out: Path, fresh: Path, data: Path) -> None:
+    """The listing pages, search index, comparison files and sitemap of an updated site are
+    those a fresh build makes, file for file."""
+    from sitegen.site import render
+
+    render.render_site(data, fresh)
+    for folder in ("browse", "search", "compare", "sitemaps", "catalog"):
+        made = sorted(p.relative_to(fresh) for p in (fresh / folder).rglob("*") if p.is_file())
+        assert made == sorted(p.relative_to(out) for p in (out / folder).rglob("*") if p.is_file()), folder
+        for rel in made:
+            if rel.name != "meta.json":  # its stamp names the cache state
+                assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel

@@ -120,25 +120,29 @@ def test_one_edit_rewrites_only_the_search_files_it_touches(tmp_path):
     first = SearchIndex(old, old, state)
     first.write(list(docs), docs, docs.__getitem__)
     first.save()
-    files = sorted(p.relative_to(old) for p in old.rglob("*.json"))
+    inodes = {p.relative_to(old).as_posix(): p.stat().st_ino for p in old.rglob("*.json")}
     texts["u7/2024-budget/"] = [["新建智慧社保平台", "targets"]]  # one package's indicators change
     rows.append({"name": "新增单位", "year": 2024, "kind": "budget", "region": "", "url": "new/2024-budget/"})
     changed = _docs([rows[7], rows[-1]], texts)
     second = SearchIndex(old, new, state)
     second.write(list(_docs(rows[1:], texts)), changed, lambda page: docs[page])  # u0 removed
     second.save()
-    rewritten = set(second.rewritten)
+    written = sorted(p.relative_to(new).as_posix() for p in new.rglob("*.json"))
+    assert written == sorted(second.rewritten)
     assert {f"text/docs/{chunk_of('u7/2024-budget/index.html', 64)}.json",
-            f"names/docs/{chunk_of('new/2024-budget/index.html', 8)}.json"} <= rewritten
-    assert len(rewritten) < 40 < len(files)  # the chunks of three packages and the buckets of their keys
-    for rel in files:
-        if str(rel) not in rewritten and (new / rel).exists():
-            assert (new / rel).samefile(old / rel)  # hard-linked, not written
-    assert [d[1] for d in _find(new, "text", "智慧社保")] == ["u7/2024-budget/index.html"]
-    assert _find(new, "text", "第00007号") == []  # its old text is gone from the index
-    assert _find(new, "names", "第00000号") == []  # the removed package too
-    assert [d[0] for d in _find(new, "names", "新增单位")] == ["新增单位"]
-    assert len(_find(new, "text", "周转金")) == 2998
+            f"names/docs/{chunk_of('new/2024-budget/index.html', 8)}.json", "meta.json"} <= set(written)
+    assert len(written) < 40 < len(inodes)  # the chunks of three packages and the buckets of their keys
+    for rel in written:  # published as render._publish does: renamed into place, stale files removed
+        (new / rel).replace(old / rel)
+    for rel in second.stale():
+        (old / rel).unlink()
+    assert {p.relative_to(old).as_posix() for p in old.rglob("*.json")} == second.files
+    assert all((old / rel).stat().st_ino == inodes[rel] for rel in second.files - set(written))
+    assert [d[1] for d in _find(old, "text", "智慧社保")] == ["u7/2024-budget/index.html"]
+    assert _find(old, "text", "第00007号") == []  # its old text is gone from the index
+    assert _find(old, "names", "第00000号") == []  # the removed package too
+    assert [d[0] for d in _find(old, "names", "新增单位")] == ["新增单位"]
+    assert len(_find(old, "text", "周转金")) == 2998
 
 
 def test_comparison_data_is_split_by_year_and_region(tmp_path):

@@ -7,6 +7,7 @@ explicitly by separating them with `/` or spaces in metadata (`region = "江苏�
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -53,6 +54,7 @@ def province(region: str) -> str:
 SLUG_HASH_CHARS = 4  # hex digits of the name's digest in a region's folder
 
 
+@functools.lru_cache(maxsize=65536)
 def region_slug(level: str) -> str:
     """A region's URL folder: its pinyin and a short digest of the name itself, so regions
     whose names read alike (山西省, 陕西省: both shan-xi-sheng) never share a folder and a

@@ -481,10 +481,16 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
     return written
 
 
-def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[str]) -> None:
+MERGED = ("browse", "compare", "catalog", "sitemaps", "search")  # site-wide folders updated file by file
+
+
+def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[str],
+             keep: set[str], stale: set[str] | None) -> None:
     """Move what this build made into out/, each unit page and each site-wide folder or file
     replaced by a rename (a reader or a killed build sees the old one or the new one, whole);
-    unchanged unit pages are not touched at all, so the cost follows what changed."""
+    unchanged unit pages are not touched at all, so the cost follows what changed. The MERGED
+    folders hold only the files this build made anew: each is renamed into place, then the
+    `stale` files are removed (None: every file of those folders not in `keep`)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST).unlink(missing_ok=True)  # written again last: a killed build rebuilds
     for rel in rendered:
@@ -497,11 +503,44 @@ def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[
     for path in sorted(site.rglob("*")):
         if path.is_file():
             _keep_identical(path, out / path.relative_to(site))
+    for name in MERGED:
+        _merge(site / name, out / name)
+    _drop_stale(out, keep, stale)
     for entry in sorted(site.iterdir()):
         if entry.is_dir():
             swap_in(entry, out / entry.name)
         else:
             os.replace(entry, out / entry.name)
+
+
+def _merge(src: Path, dst: Path) -> None:
+    """Rename each file of src into dst (a whole new folder in one rename)."""
+    if not src.is_dir():
+        return
+    if not dst.is_dir():
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+        return
+    for path in sorted(src.rglob("*")):
+        if path.is_file():
+            target = dst / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    shutil.rmtree(src)
+
+
+def _drop_stale(out: Path, keep: set[str], stale: set[str] | None) -> None:
+    if stale is None:
+        stale = {rel for name in MERGED for p in (out / name).rglob("*")
+                 if p.is_file() and (rel := p.relative_to(out).as_posix()) not in keep}
+    for rel in sorted(stale):
+        path = out / rel
+        path.unlink(missing_ok=True)
+        for parent in path.parents:  # folders left empty (a region gone) go too
+            if (parent == out or not parent.is_dir() or (parent.name in MERGED and parent.parent == out)
+                    or any(parent.iterdir())):
+                break
+            parent.rmdir()
 
 
 def _page_done(page, rel: str, downloads: DownloadCache, report: SiteReport) -> None:
@@ -760,7 +799,11 @@ def render_site(
         memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest + site_url)
         report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
                                                            list(licenses.values()), site_url, memo)]
-        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
+        stale = memo.stale()
+        more = search.stale()
+        keep = {*memo.after, *(f"search/{rel}" for rel in search.files)}
+        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest), keep,
+                 None if stale is None or more is None else stale | {f"search/{rel}" for rel in more})
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _save_known(cache, state, remembered)
         search.save()

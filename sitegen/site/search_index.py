@@ -10,7 +10,8 @@ their chunk lists and reads at most MAX_FETCH of those chunks to match the whole
 
 The cache keeps each layer's C, B and a digest of each chunk's members; a build rewrites the
 chunks whose members changed or hold a changed package, and only the buckets of keys that
-entered or left them. Every other file is hard-linked from the last site.
+entered or left them. Every other file is left as it is (render._publish moves the new
+files into the published folder and removes the stale ones).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fsutil import link_or_copy
 from .search import SYNONYMS, han_pairs, key_hash, name_keys
 
 MAX_FILES = 1 << 16  # chunks or buckets per layer
@@ -93,6 +93,13 @@ class SearchIndex:
         self.before: dict = state.get("layers", {}) if valid else {}  # type: ignore[union-attr]
         self.after: dict = {}
         self.rewritten: list[str] = []  # files written anew (relative to new)
+        self.files: set[str] = {"meta.json"}  # every file of this index (relative to new)
+        self.emptied: set[str] = set()  # chunks that lost all their documents
+        self.complete = True  # every layer updated in place: emptied chunks are all that is stale
+
+    def stale(self) -> set[str] | None:
+        """Last index's files this one does not have; None when they must be found by listing."""
+        return set(self.emptied) if self.complete else None
 
     def write(self, pages: list[str], fresh: dict[str, dict[str, list]],
               load: Callable[[str], dict[str, list]]) -> None:
@@ -126,7 +133,7 @@ class SearchIndex:
         dirty = {c for c in groups if old_members.get(str(c)) != members[str(c)]}
         dirty |= {chunk_of(page, chunks) for page in fresh}
         dirty |= {int(c) for c in old_members if int(c) not in groups}  # emptied chunks
-        folder, old_folder = self.new / layer.name, (self.old / layer.name) if before and self.old else None
+        old_folder = (self.old / layer.name) if before and self.old else None
         added: dict[str, array] = {}
         removed: dict[str, set[int]] = {}
         for c in sorted(dirty):
@@ -145,8 +152,11 @@ class SearchIndex:
             if docs:
                 self._write(f"{layer.name}/docs/{c}.json", docs)
         self._buckets(layer.name, buckets, added, removed, old_folder)
-        if old_folder:
-            self._link_rest(old_folder, folder, set(groups), buckets)
+        self.files |= {f"{layer.name}/docs/{c}.json" for c in groups}
+        self.files |= {f"{layer.name}/keys/{b}.json" for b in range(buckets)}
+        if old_folder is None:
+            self.complete = False  # laid out anew: the last layout's files are found by listing
+        self.emptied |= {f"{layer.name}/docs/{c}.json" for c in dirty if c not in groups}
         return {"chunks": chunks, "buckets": buckets, "members": members}
 
     def _buckets(self, name: str, buckets: int, added: dict[str, array], removed: dict[str, set[int]],
@@ -169,12 +179,3 @@ class SearchIndex:
     def _write(self, rel: str, data: object) -> None:
         _dump(self.new / rel, data)
         self.rewritten.append(rel)
-
-    def _link_rest(self, old_folder: Path, folder: Path, chunks: set[int], buckets: int) -> None:
-        """Hard-link last build's files this build did not rewrite and that still belong
-        (a chunk that lost all its documents is left out)."""
-        for sub, wanted in (("docs", chunks.__contains__), ("keys", lambda n: 0 <= n < buckets)):
-            for path in (old_folder / sub).glob("*.json") if (old_folder / sub).is_dir() else []:
-                target = folder / sub / path.name
-                if path.stem.isdigit() and wanted(int(path.stem)) and not target.exists():
-                    link_or_copy(path, target)
