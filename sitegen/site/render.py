@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
@@ -105,6 +105,11 @@ def build_state(packages_root: Path, sources: dict[Path, Path], templates_digest
             size = source.stat().st_size if source and source.exists() else ""
             files[f"{unit.name}/{entry.name}"] = [st.st_ino, st.st_mtime_ns, st.st_size, source.name if source else "", size]
     return {"inputs": [templates_digest, *params], "files": files}
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _digest_tree(root: Path) -> str:
@@ -722,6 +727,8 @@ def render_site(
     sources = {Path(k).resolve(): Path(v) for k, v in (sources or {}).items()}
     templates = templates or default_templates()
     env = environment(templates)
+    if cache:  # compiled templates kept: an edit's build does not compile them again
+        env.bytecode_cache = FileSystemBytecodeCache(str(_mkdir(Path(cache) / "templates")))
     out = Path(out)
     templates_digest = _digest_tree(templates)
     state_file = Path(cache) / STATE if cache else None
