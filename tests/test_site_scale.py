@@ -98,7 +98,7 @@ def test_search_index_is_sharded_and_finds_every_name_and_text(tmp_path):
     texts = {**_texts(3000), "yanqi/2024-budget/": [["城乡居民养老保险稽核", "targets"]]}
     docs = _docs(rows, texts)
     index = SearchIndex(None, tmp_path / "search", None)
-    index.write(list(docs), docs, docs.__getitem__)
+    index.write(list(docs), docs, lambda page, layer: docs[page][layer])
     meta = json.loads((tmp_path / "search" / "meta.json").read_text(encoding="utf-8"))
     assert meta["names"]["chunks"] == size_for(len(rows), NAMES.per_chunk) > 1
     assert meta["text"]["chunks"] == size_for(len(rows), TEXT.per_chunk) > meta["names"]["chunks"]
@@ -118,14 +118,14 @@ def test_one_edit_rewrites_only_the_search_files_it_touches(tmp_path):
     docs = _docs(rows, texts)
     old, new, state = tmp_path / "a", tmp_path / "b", tmp_path / "search.json"
     first = SearchIndex(old, old, state)
-    first.write(list(docs), docs, docs.__getitem__)
+    first.write(list(docs), docs, lambda page, layer: docs[page][layer])
     first.save()
     inodes = {p.relative_to(old).as_posix(): p.stat().st_ino for p in old.rglob("*.json")}
     texts["u7/2024-budget/"] = [["新建智慧社保平台", "targets"]]  # one package's indicators change
     rows.append({"name": "新增单位", "year": 2024, "kind": "budget", "region": "", "url": "new/2024-budget/"})
     changed = _docs([rows[7], rows[-1]], texts)
     second = SearchIndex(old, new, state)
-    second.write(list(_docs(rows[1:], texts)), changed, lambda page: docs[page])  # u0 removed
+    second.write(list(_docs(rows[1:], texts)), changed, lambda page, layer: docs[page][layer])  # u0 removed
     second.save()
     written = sorted(p.relative_to(new).as_posix() for p in new.rglob("*.json"))
     assert written == sorted(second.rewritten)
@@ -139,8 +139,10 @@ def test_one_edit_rewrites_only_the_search_files_it_touches(tmp_path):
     assert {p.relative_to(old).as_posix() for p in old.rglob("*.json")} == second.files
     assert all((old / rel).stat().st_ino == inodes[rel] for rel in second.files - set(written))
     assert [d[1] for d in _find(old, "text", "智慧社保")] == ["u7/2024-budget/index.html"]
-    assert _find(old, "text", "第00007号") == []  # its old text is gone from the index
-    assert _find(old, "names", "第00000号") == []  # the removed package too
+    assert _find(old, "text", "第00007号机关") == []  # its old text is gone from the index
+    assert _find(old, "names", "第00000号社会") == []  # the removed package too
+    assert [d[0] for d in _find(old, "names", "第00001号社会")] == ["第00001号社会保险中心"]  # its neighbour stays
+    assert [d[1] for d in _find(old, "text", "第00008号机关")] == ["u8/2024-budget/index.html"]
     assert [d[0] for d in _find(old, "names", "新增单位")] == ["新增单位"]
     assert len(_find(old, "text", "周转金")) == 2998
 
@@ -156,3 +158,22 @@ def test_comparison_data_is_split_by_year_and_region(tmp_path):
     assert sorted(listed) == sorted(r["url"] for r in rows if r["year"] == 2024)
     assert all(len(json.loads(p.read_text(encoding="utf-8"))) <= PAGE_ROWS
                for p in (tmp_path / "compare").rglob("[0-9].json"))
+
+
+def test_a_grown_index_is_laid_out_anew_from_unchanged_documents(tmp_path):
+    """N grows past what the chunk count was sized for: every file is made again, the unchanged
+    packages' documents loaded (not taken from files of the old layout), the old files stale."""
+    rows, texts = _rows(3000), _texts(3000)
+    docs = _docs(rows, texts)
+    small = dict(list(docs.items())[:100])
+    first = SearchIndex(tmp_path, tmp_path, tmp_path / "search.json")
+    first.write(list(small), small, lambda page, layer: small[page][layer])
+    first.save()
+    loaded = []
+    grown = SearchIndex(tmp_path, tmp_path / "new", tmp_path / "search.json")
+    fresh = dict(list(docs.items())[100:])
+    grown.write(list(docs), fresh, lambda page, layer: loaded.append(page) or docs[page][layer])
+    assert sorted(set(loaded)) == sorted(small)  # the known packages, read again for the new layout
+    assert grown.stale() is None  # the old layout's files are found by listing the folder
+    assert sorted(p.relative_to(tmp_path / "new").as_posix() for p in (tmp_path / "new").rglob("*.json")) == sorted(grown.files)
+    assert [d[1] for d in _find(tmp_path / "new", "text", "第00042号机关")] == ["u42/2024-budget/index.html"]

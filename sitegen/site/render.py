@@ -677,14 +677,14 @@ def _search_index(out: Path, site: Path, cache: Path | None, rows: list[dict], f
     its row-cache entry."""
     by_page = {r["url"] + "index.html": r for r in rows}
 
-    def load(page: str) -> dict[str, list]:
+    def load(page: str, layer: str) -> list:
         row = by_page[page]
+        if layer == "names":
+            return name_doc(row)
         pkg = row["pkg"]
         key = remembered[f"{pkg.unit_id}/{pkg.slug}"]["key"]
-        texts = (row_cache.get(key) or _entry(pkg, row_cache, key)).get("texts")
-        if texts is None:
-            texts = _entry(pkg, row_cache, key)["texts"]
-        return {"names": name_doc(row), "text": text_doc(row, texts)}
+        texts = (row_cache.get(key) or {}).get("texts")
+        return text_doc(row, texts if texts is not None else _entry(pkg, row_cache, key)["texts"])
 
     index = SearchIndex(out / "search", site / "search", Path(cache) / SEARCH_STATE if cache else None)
     index.write(list(by_page), fresh, load)  # data files, not pages: not in the sitemap

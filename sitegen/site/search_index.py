@@ -101,10 +101,9 @@ class SearchIndex:
         """Last index's files this one does not have; None when they must be found by listing."""
         return set(self.emptied) if self.complete else None
 
-    def write(self, pages: list[str], fresh: dict[str, dict[str, list]],
-              load: Callable[[str], dict[str, list]]) -> None:
+    def write(self, pages: list[str], fresh: dict[str, dict[str, list]], load: Callable[[str, str], list]) -> None:
         """pages: every document's page; fresh: the documents ({layer: doc}) of the packages
-        that changed since the last build; load(page): the documents of any other package."""
+        that changed since the last build; load(page, layer): the document of any other package."""
         for layer in LAYERS:
             self.after[layer.name] = self._layer(layer, pages, fresh, load)
         stamp = _digest([json.dumps(self.after, sort_keys=True)])
@@ -119,7 +118,7 @@ class SearchIndex:
             _dump(self.state_file, self.after)
 
     def _layer(self, layer: Layer, pages: list[str], fresh: dict[str, dict[str, list]],
-               load: Callable[[str], dict[str, list]]) -> dict:
+               load: Callable[[str, str], list]) -> dict:
         before = self.before.get(layer.name) or {}
         chunks = size_for(len(pages), layer.per_chunk, before.get("chunks"))
         buckets = size_for(chunks, layer.chunks_per_bucket, before.get("buckets"))
@@ -139,7 +138,7 @@ class SearchIndex:
         for c in sorted(dirty):
             old_docs = (_read(old_folder / "docs" / f"{c}.json") or []) if old_folder else []
             by_page = {d[1]: d for d in old_docs}  # type: ignore[union-attr]
-            docs = [fresh[p][layer.name] if p in fresh else by_page.get(p) or load(p)[layer.name]
+            docs = [fresh[p][layer.name] if p in fresh else by_page.get(p) or load(p, layer.name)
                     for p in groups.get(c, [])]
             if docs == old_docs and old_folder:
                 continue  # same documents: the file and its keys stay as they were
