@@ -518,6 +518,14 @@ def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[
             os.replace(entry, out / entry.name)
 
 
+def _merged_files(memo: PageMemo, search: SearchIndex) -> tuple[set[str], set[str] | None]:
+    """The files the MERGED folders hold after this build, and the last build's files to
+    remove from them (None: not known, found by listing the folders)."""
+    keep = {*memo.after, *(f"search/{rel}" for rel in search.files)}
+    stale, more = memo.stale(), search.stale()
+    return keep, None if stale is None or more is None else stale | {f"search/{rel}" for rel in more}
+
+
 def _merge(src: Path, dst: Path) -> None:
     """Rename each file of src into dst (a whole new folder in one rename)."""
     if not src.is_dir():
@@ -806,11 +814,7 @@ def render_site(
         memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest + site_url)
         report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
                                                            list(licenses.values()), site_url, memo)]
-        stale = memo.stale()
-        more = search.stale()
-        keep = {*memo.after, *(f"search/{rel}" for rel in search.files)}
-        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest), keep,
-                 None if stale is None or more is None else stale | {f"search/{rel}" for rel in more})
+        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest), *_merged_files(memo, search))
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _save_known(cache, state, remembered)
         search.save()
