@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -205,14 +206,14 @@ def test_downloads_are_made_once_per_input(site, tmp_path, monkeypatch):
 
 def test_listing_pages_follow_the_region_hierarchy(site):
     """新疆维吾尔自治区 lists its own unit and links down to 巴音郭楞蒙古自治州 → 焉耆回族自治县."""
-    province = site / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu"
+    province = site / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu-5283"
     top = (province / "index.html").read_text(encoding="utf-8")
     assert "新疆维吾尔自治区社会保险中心" in top and "焉耆县社会保险中心" not in top
-    assert 'href="ba-yin-guo-leng-meng-gu-zi-zhi-zhou/index.html"' in top
+    assert 'href="ba-yin-guo-leng-meng-gu-zi-zhi-zhou-9e5c/index.html"' in top
     county = next(province.glob("ba-yin*/yan-qi*/index.html")).read_text(encoding="utf-8")
     assert "焉耆县社会保险中心" in county and 'href="../../index.html">新疆维吾尔自治区</a>' in county
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu/index.html">新疆维吾尔自治区</a> <small>2</small>' in home
+    assert 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu-5283/index.html">新疆维吾尔自治区</a> <small>2</small>' in home
 
 
 def test_no_op_rebuild_reads_no_package(site, tmp_path, monkeypatch):
@@ -297,3 +298,61 @@ def test_a_disclosure_s_rows_are_found_by_unit_id_not_by_year_or_kind(site):
     for name in tables:
         plan = db.execute(f"EXPLAIN QUERY PLAN DELETE FROM [{name}] WHERE {IDENT}", ["u", 2024, "budget"]).fetchall()
         assert f"idx_{name}_unit_id" in str(plan), (name, plan)
+
+
+def test_one_edit_renders_only_what_shows_the_package(site, tmp_path, monkeypatch):
+    """Another region's listing pages stay the same files (hard links of the last build's), the
+    search index finds the edited texts, and everything equals what a fresh build makes."""
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    copy = data / "shanghai-copy" / "2024-budget"
+    shutil.copytree(next(data.glob("xin-jiang*/2024-budget")), copy)
+    dp = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    dp["unit"]["region"] = "上海市普陀区"
+    (copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    cache, out = tmp_path / "cache", tmp_path / "a"
+    render.render_site(data, out, cache=cache)
+    xinjiang = sorted((out / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu-5283").rglob("*.html"))
+    shanghai = out / "browse" / "2024" / "shang-hai-shi-d9c5" / "pu-tuo-qu-8381" / "index.html"
+    before = {p: p.stat().st_ino for p in [*xinjiang, shanghai]}
+    targets = (copy / "performance_targets.csv").read_text(encoding="utf-8")
+    (copy / "performance_targets.csv").write_text(targets.replace("参保", "智慧参保"), encoding="utf-8")
+    dp["unit"]["name"] = "上海市普陀区社会保险中心"
+    (copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    rendered = []
+    original = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render", lambda self, *a, **k: rendered.append((self.name, k.get(
+        "listing"))) or original(self, *a, **k))
+    render.render_site(data, out, cache=cache)
+    monkeypatch.undo()
+    listed = [listing.path for name, listing in rendered if name == "listing.html"]
+    assert listed == ["browse/2024/shang-hai-shi-d9c5/pu-tuo-qu-8381/index.html"]  # the one page that lists it
+    assert xinjiang and all(p.stat().st_ino == before[p] for p in xinjiang)
+    assert shanghai.stat().st_ino != before[shanghai]
+    assert "上海市普陀区社会保险中心" in shanghai.read_text(encoding="utf-8")
+    assert "版本 1.0.0+" in shanghai.read_text(encoding="utf-8")  # the page's own version
+    texts = [t for c in (out / "search" / "text" / "docs").glob("*.json")
+             for d in json.loads(c.read_text(encoding="utf-8")) if d[1].startswith("shanghai-copy/") for t, _ in d[5]]
+    assert "参保" in targets and any("智慧参保" in t for t in texts)
+    assert (out / "data" / "combined" / "budget.sqlite").samefile(cache / "budget.sqlite")  # linked, not copied
+    _same_site_wide_files(out, tmp_path / "fresh", data)
+    shutil.rmtree(copy.parent)  # a region's only package goes away: its pages go too
+    render.render_site(data, out, cache=cache)
+    assert not shanghai.exists() and not shanghai.parent.parent.exists()
+    _same_site_wide_files(out, tmp_path / "fresh2", data)
+
+
+def _same_site_wide_files(out: Path, fresh: Path, data: Path) -> None:
+    """The listing pages, search index, comparison files and sitemap of an updated site are
+    those a fresh build makes, file for file."""
+    from sitegen.site import render
+
+    render.render_site(data, fresh)
+    for folder in ("browse", "search", "compare", "sitemaps", "catalog"):
+        made = sorted(p.relative_to(fresh) for p in (fresh / folder).rglob("*") if p.is_file())
+        assert made == sorted(p.relative_to(out) for p in (out / folder).rglob("*") if p.is_file()), folder
+        for rel in made:
+            if rel.name != "meta.json":  # its stamp names the cache state
+                assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel

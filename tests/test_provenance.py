@@ -148,10 +148,10 @@ def test_listing_pages_are_bounded(built, tmp_path, monkeypatch):
     for i in range(13):
         shutil.copytree(_package(built), data / f"copy-{i:02d}" / "2024-budget")
     render_site(data, tmp_path / "site")
-    folder = tmp_path / "site" / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu"
+    folder = tmp_path / "site" / "browse" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu-5283"
     assert sorted(p.name for p in folder.iterdir()) == ["2.html", "3.html", "index.html"]
     counts = [len(re.findall(r"<tr data-search=", (folder / n).read_text(encoding="utf-8")))
               for n in ("index.html", "2.html", "3.html")]
     assert counts == [5, 5, 3]
     home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert "copy-00" not in home and 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu/index.html"' in home
+    assert "copy-00" not in home and 'href="browse/2024/xin-jiang-wei-wu-er-zi-zhi-qu-5283/index.html"' in home

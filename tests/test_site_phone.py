@@ -134,15 +134,20 @@ def test_search_finds_yanqi(site, browser, query):
     page.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: the sharded home index holds unit names only; project and "
-                   "target texts are searched on the unit page and in budget.sqlite (FTS) until text shards exist")
 def test_search_reads_project_and_target_text(site, browser):
     page = _open(browser, site, "index.html", (390, 844))
     page.fill("#q", "周转金")
     hits = page.locator("#hits li")
     hits.first.wait_for()
     assert any("机关养老周转金" in h for h in hits.all_text_contents())
-    assert "yan-qi" in hits.first.locator("a").get_attribute("href")
+    assert hits.count() == 1  # the other unit's projects and indicators do not say 周转金
+    link = hits.first.locator("a")
+    assert link.get_attribute("href") == YANQI + "#targets"
+    link.click()
+    page.wait_for_load_state()
+    targets = page.locator("#targets")
+    assert targets.get_attribute("open") is not None  # the link opens the section it points at
+    assert "机关养老周转金" in targets.text_content()
     page.close()
 
 

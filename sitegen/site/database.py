@@ -16,6 +16,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from ..fsutil import link_or_copy
+
 DB_NAME = "budget.sqlite"
 PARQUET_DIR = "parquet"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
@@ -44,17 +46,15 @@ class SiteDatabase:
     """budget.sqlite, updated package by package: add() each package of the build, then finish()."""
 
     def __init__(self, path: Path, tables: dict[str, list[dict]]):
-        import sqlite_utils
-
         self.path, self.tables = Path(path), tables
         self.path.parent.mkdir(parents=True, exist_ok=True)
         schema = hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
-        self.db = sqlite_utils.Database(self.path)
+        self.db = sqlite3.connect(self.path)  # sqlite_utils (which imports pandas) only to create
         self.db.execute("PRAGMA synchronous = OFF")
         if self._schema() != schema:
             self.db.close()
             self.path.unlink(missing_ok=True)
-            self.db = sqlite_utils.Database(self.path)
+            self.db = sqlite3.connect(self.path)
             self.db.execute("PRAGMA synchronous = OFF")
             self._create(schema)
         self.known = dict(self.db.execute("select key, ident from _packages").fetchall())
@@ -72,6 +72,8 @@ class SiteDatabase:
             return None
 
     def _create(self, schema: str) -> None:
+        import sqlite_utils
+
         for name, fields in self.tables.items():
             columns = ", ".join(f"[{f['name']}] {SQL_TYPES.get(f['type'], 'TEXT')}" for f in fields)
             self.db.execute(f"CREATE TABLE [{name}] ({columns})")
@@ -81,12 +83,12 @@ class SiteDatabase:
                     self.db.execute(f"CREATE INDEX [idx_{name}_{column}] ON [{name}] ([{column}])")
             searchable = [c for c in SEARCHABLE if c in names and (c != "unit_name" or name in ("units", "disclosures"))]
             if searchable:  # triggers keep the index right as rows come and go
-                self.db.table(name).enable_fts(searchable, fts_version="FTS5", tokenize="trigram",
+                sqlite_utils.Database(self.db).table(name).enable_fts(searchable, fts_version="FTS5", tokenize="trigram",
                                                create_triggers=True)
         self.db.execute("CREATE TABLE _packages (key TEXT PRIMARY KEY, ident TEXT)")
         self.db.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
         self.db.execute("INSERT INTO _meta VALUES ('schema', ?)", [schema])
-        self.db.conn.commit()
+        self.db.commit()
 
     def add(self, key: str, ident: tuple[str, str, str], fragment: Callable[[], dict[str, str]]) -> None:
         """One package's rows (fragment() gives {table: CSV text}); nothing to do (nothing
@@ -101,33 +103,35 @@ class SiteDatabase:
         for name, text in fragment().items():
             convert = self.converters[name]
             rows = ([c(v) for c, v in zip(convert, row, strict=False)] for row in csv.reader(io.StringIO(text)))
-            self.db.conn.executemany(self.inserts[name], rows)
-        self.db.conn.execute("INSERT INTO _packages VALUES (?, ?)", [key, text_ident])
+            self.db.executemany(self.inserts[name], rows)
+        self.db.execute("INSERT INTO _packages VALUES (?, ?)", [key, text_ident])
 
     def _delete(self, text_ident: str) -> None:
         unit_id, year, kind = json.loads(text_ident)
         params = [unit_id, int(year) if str(year).isdigit() else None, kind]
         for name in self.tables:
             if name != "units":
-                self.db.conn.execute(f"DELETE FROM [{name}] WHERE {IDENT}", params)
-        self.db.conn.execute("DELETE FROM _packages WHERE ident = ?", [text_ident])
+                self.db.execute(f"DELETE FROM [{name}] WHERE {IDENT}", params)
+        self.db.execute("DELETE FROM _packages WHERE ident = ?", [text_ident])
 
     def finish(self, units_csv: Path, target: Path) -> None:
-        """Drop packages gone since the last build, reload units, refresh search, copy to target."""
+        """Drop packages gone since the last build, reload units, refresh search; publish at
+        target as a hard link (no byte copy: the next build updates the same file in place,
+        inside its transactions)."""
         for key, text_ident in self.known.items():
             if key not in self.seen and text_ident not in self.idents:
                 self._delete(text_ident)
-        self.db.conn.execute("DELETE FROM units")
+        self.db.execute("DELETE FROM units")
         with open(units_csv, encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             next(reader)
             convert = self.converters["units"]
-            self.db.conn.executemany(self.inserts["units"],
+            self.db.executemany(self.inserts["units"],
                                      ([c(v) for c, v in zip(convert, row, strict=False)] for row in reader))
-        self.db.conn.commit()
+        self.db.commit()
         self.db.close()
         if Path(target).resolve() != self.path.resolve():
-            shutil.copyfile(self.path, target)
+            link_or_copy(self.path, Path(target))
 
 
 def write_metadata(target: Path, metadata: dict) -> None:

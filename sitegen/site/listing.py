@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..package.writer import build_time, slugify
-from .regions import region_levels
+from ..package.writer import build_time
+from .memo import PageMemo
+from .regions import region_levels, region_slug
 
 PAGE_ROWS = 200  # disclosures per listing page (≈ 150 KB of HTML)
 PART_SIZE = 5000  # datasets per catalog part, URLs per sitemap part
@@ -51,7 +52,7 @@ class Listing:
 
 
 def region_folder(year: str, levels: tuple[str, ...]) -> str:
-    parts = [slugify(level) for level in levels] or [slugify(UNKNOWN_REGION)]
+    parts = [region_slug(level) for level in levels or (UNKNOWN_REGION,)]
     return "/".join(["browse", year or "unknown", *parts])
 
 
@@ -77,7 +78,7 @@ def listings(rows: list[dict]) -> list[Listing]:
     for node in sorted(below, key=lambda n: (-_year(n[0]), n[1])):
         year, levels = node
         group = sorted(here.get(node, []), key=lambda r: (str(r["name"]), str(r["kind"])))
-        children = [{"region": child[-1], "count": below[(year, child)], "url": f"{slugify(child[-1])}/index.html"}
+        children = [{"region": child[-1], "count": below[(year, child)], "url": f"{region_slug(child[-1])}/index.html"}
                     for child in sorted(kids.get(node, ()))]
         pages = max(1, (len(group) + PAGE_ROWS - 1) // PAGE_ROWS)
         for i in range(pages):
@@ -103,25 +104,30 @@ def navigation(pages: list[Listing]) -> list[dict]:
             for year, regions in years.items()]
 
 
-def write_compare_data(out: Path, pages: list[Listing], entry) -> list[str]:
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_compare_data(out: Path, pages: list[Listing], entry, memo: PageMemo | None = None) -> list[str]:
     """compare/<year>.json lists the year's regions; compare/<year>/<region…>/<page>.json holds
-    the comparison entries (entry(row)) of one listing page: no file grows with N."""
+    the comparison entries (entry(row)) of one listing page: no file grows with N. With a
+    memo, a file whose entries did not change is taken from the last site."""
+    memo = memo or PageMemo(None, out, out, "")
     years: dict[str, list[dict]] = {}
     written = []
     for listing in pages:
         if not listing.rows:
             continue
         rel = f"compare/{listing.folder.removeprefix('browse/')}/{listing.page}.json"
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text(json.dumps([entry(r) for r in listing.rows], ensure_ascii=False,
-                                          separators=(",", ":")), encoding="utf-8")
+        entries = [entry(r) for r in listing.rows]
+        memo.write(rel, entries, lambda entries=entries: _dumps(entries))
         written.append(rel)
         regions = years.setdefault(listing.year or "unknown", [])
         if listing.page == 1:
             regions.append({"region": " / ".join(listing.levels), "files": []})
         regions[-1]["files"].append(rel)
     for year, regions in years.items():
-        (out / "compare" / f"{year}.json").write_text(json.dumps(regions, ensure_ascii=False), encoding="utf-8")
+        memo.write(f"compare/{year}.json", regions, lambda regions=regions: json.dumps(regions, ensure_ascii=False))
         written.append(f"compare/{year}.json")
     return written
 
@@ -130,17 +136,21 @@ def _absolute(site_url: str, rel: str) -> str:
     return f"{site_url.rstrip('/')}/{rel}" if site_url else rel
 
 
-def write_sitemap(out: Path, urls: list[str], site_url: str) -> list[str]:
+def _urlset(urls: list[str], site_url: str) -> str:
+    body = "".join(f"<url><loc>{escape(_absolute(site_url, u))}</loc></url>\n" for u in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}</urlset>\n")
+
+
+def write_sitemap(out: Path, urls: list[str], site_url: str, memo: PageMemo | None = None) -> list[str]:
     """sitemap.xml: a sitemap index over parts of PART_SIZE URLs (the protocol allows 50,000)."""
+    memo = memo or PageMemo(None, out, out, "")
     parts = [urls[i:i + PART_SIZE] for i in range(0, len(urls), PART_SIZE)] or [[]]
     (out / "sitemaps").mkdir(parents=True, exist_ok=True)
     names = []
     for n, part in enumerate(parts, start=1):
         name = f"sitemaps/part-{n:04d}.xml"
-        body = "".join(f"<url><loc>{escape(_absolute(site_url, u))}</loc></url>\n" for u in part)
-        (out / name).write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
-                                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-                                f"{body}</urlset>\n", encoding="utf-8")
+        memo.write(name, [site_url, part], lambda part=part: _urlset(part, site_url))
         names.append(name)
     index = "".join(f"<sitemap><loc>{escape(_absolute(site_url, n))}</loc></sitemap>\n" for n in names)
     (out / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -178,16 +188,17 @@ def dataset_entry(row: dict, site_url: str) -> dict:
 
 
 def write_catalog(out: Path, rows: list[dict], combined: list[dict], site_url: str,
-                  licenses: list[dict], version: str) -> None:
+                  licenses: list[dict], version: str, memo: PageMemo | None = None) -> None:
     """catalog.json (DCAT-like, JSON-LD shaped): the combined dataset and sub-catalogues of
     PART_SIZE package datasets each under catalog/ (so no file grows with N without bound)."""
+    memo = memo or PageMemo(None, out, out, "")
     (out / "catalog").mkdir(parents=True, exist_ok=True)
     parts = []
     for n, start in enumerate(range(0, len(rows), PART_SIZE), start=1):
         name = f"catalog/part-{n:04d}.json"
         doc = {"@context": "https://www.w3.org/ns/dcat2.jsonld", "@type": "dcat:Catalog",
                "dataset": [dataset_entry(r, site_url) for r in rows[start:start + PART_SIZE]]}
-        (out / name).write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+        memo.write(name, doc, lambda doc=doc: json.dumps(doc, ensure_ascii=False) + "\n")
         parts.append({"@type": "dcat:Catalog", "@id": _absolute(site_url, name)})
     combined_base = _absolute(site_url, "data/combined/")
     catalog = {

@@ -14,6 +14,7 @@ hard link keeps the content it was published with.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import json
 import os
@@ -34,7 +35,12 @@ STATE = "partitions.json"
 def partition_of(year: object, region: str) -> str:
     """`<year>/<province slug>`: where a package's combined rows go."""
     top = province(region)
-    return f"{year or UNKNOWN}/{slugify(top) if top else UNKNOWN}"
+    return f"{year or UNKNOWN}/{_slug(top) if top else UNKNOWN}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _slug(name: str) -> str:  # a few dozen provinces: pinyin once each, not once per package
+    return slugify(name)
 
 
 def _replace(tmp: Path, target: Path) -> None:

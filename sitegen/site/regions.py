@@ -7,11 +7,14 @@ explicitly by separating them with `/` or spaces in metadata (`region = "江苏�
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 
 # longest first: 自治区 before 区, 自治州 before 州, 地区 before 区
 SUFFIXES = ("自治区", "自治州", "自治县", "自治旗", "特别行政区", "地区", "省", "市", "州", "盟", "县", "区", "旗")
-MIN_LEVEL_CHARS = 2  # a level is a name and its suffix: "区" alone belongs to the level before (沙市区)
+MIN_LEVEL_CHARS = 2  # a level is a name and its suffix: "区" alone belongs to the level before (沙市区),
+# except a suffix character doubled (济南市市中区, 青岛市市北区): the second one starts the next name
 MAX_LEVELS = 4  # province, prefecture, county, and one more (a 街道 or 乡镇 printed in the region)
 _SEPARATORS = re.compile(r"[/／\s]+")
 _CUT = re.compile("|".join(map(re.escape, SUFFIXES)))
@@ -28,6 +31,8 @@ def region_levels(region: str) -> tuple[str, ...]:
     start = 0
     for match in _CUT.finditer(region):
         part = region[start:match.end()]
+        if len(part) < MIN_LEVEL_CHARS and levels and levels[-1].endswith(part) and match.end() < len(region):
+            continue  # 济南市 then 市中区: a suffix character doubled starts the next name
         if len(part) < MIN_LEVEL_CHARS and levels:
             levels[-1] += part
         else:
@@ -44,3 +49,16 @@ def province(region: str) -> str:
     """The outermost level, or "" when the region is not known."""
     levels = region_levels(region)
     return levels[0] if levels else ""
+
+
+SLUG_HASH_CHARS = 4  # hex digits of the name's digest in a region's folder
+
+
+@functools.lru_cache(maxsize=65536)
+def region_slug(level: str) -> str:
+    """A region's URL folder: its pinyin and a short digest of the name itself, so regions
+    whose names read alike (山西省, 陕西省: both shan-xi-sheng) never share a folder and a
+    region's folder never depends on which other regions are published."""
+    from ..package.writer import slugify
+
+    return f"{slugify(level)}-{hashlib.sha1(level.encode('utf-8')).hexdigest()[:SLUG_HASH_CHARS]}"

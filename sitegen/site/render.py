@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 
 from .. import code_digest
 from ..audit.declared import CHECKS
@@ -41,8 +41,10 @@ from .listing import (
     write_compare_data,
     write_sitemap,
 )
+from .memo import PageMemo
 from .notes import reading_notes
-from .search import name_keys, pinyin_keys, search_text, write_search_index
+from .search import name_doc, name_keys, package_texts, pinyin_keys, search_text, text_doc
+from .search_index import SearchIndex
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, money, outturn, readable
 from .workers import AHEAD_PER_WORKER, ordered, pool
@@ -103,6 +105,11 @@ def build_state(packages_root: Path, sources: dict[Path, Path], templates_digest
             size = source.stat().st_size if source and source.exists() else ""
             files[f"{unit.name}/{entry.name}"] = [st.st_ino, st.st_mtime_ns, st.st_size, source.name if source else "", size]
     return {"inputs": [templates_digest, *params], "files": files}
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _digest_tree(root: Path) -> str:
@@ -375,12 +382,13 @@ def _package_rows(pkg: PackageView, row_cache: RowCache, combined: CombinedWrite
     entry = row_cache.get(key) or _entry(pkg, row_cache, key)
     combined.add(key, entry["summary"])
     database.add(key, (pkg.unit_id, pkg.year, pkg.unit.get("kind", "")), lambda: entry["tables"])
-    return {**entry["summary"], "pkg": pkg}, key
+    return {**entry["summary"], "pkg": pkg, "texts": entry["texts"]}, key
 
 
 def _entry(pkg: PackageView, row_cache: RowCache, key: str) -> dict:
     row = _summary_row(pkg)
-    entry = {"summary": row, "tables": package_fragment(pkg, row)}
+    texts = package_texts(pkg.rows("general_project_expenditure"), pkg.rows("performance_targets"))
+    entry = {"summary": row, "tables": package_fragment(pkg, row), "texts": texts}
     row_cache.put(key, entry)
     return entry
 
@@ -390,15 +398,48 @@ HOME_REGIONS = 30  # regions listed per year on the home page; the year's page l
 QUALITY_ROWS = 100  # disclosures with most errors on the quality page
 
 
-def site_citation(version: str, site_url: str) -> str:
+def site_citation(version: str, site_url: str, scope: str = "") -> str:
     where = f"，{site_url}" if site_url else ""
-    return f"sitegen 开放数据. 《部门预算、决算公开合并数据》，版本 {version}{where}. 原文为各单位公开的部门预算、决算文件."
+    return f"sitegen 开放数据. 《部门预算、决算公开合并数据》{scope}，版本 {version}{where}. 原文为各单位公开的部门预算、决算文件."
+
+
+LISTED = ("name", "url", "kind", "year", "region", "search", "total", "basic", "project", "three_public", "staff",
+          "per_staff", "project_share", "findings", "version")  # what a listing page shows of a row
+
+
+def _own_footer(licenses: list[dict], site_url: str, items: list[tuple[str, str]]) -> dict:
+    """A listing page's footer: the version of what it lists (not the site-wide version, so an
+    edit elsewhere leaves the page as it is)."""
+    version = content_version([{"name": name, "hash": digest} for name, digest in items])
+    return page_footer(licenses, site_citation(version, site_url, "本页所列部分"))
+
+
+def _listing_pages(env: Environment, memo: PageMemo, pages: list, nav: list[dict], licenses: list[dict],
+                   site_url: str) -> list[str]:
+    """browse/: each listing page and year page, rendered only when what it shows changed."""
+    written = []
+    for listing in pages:
+        shown = [[r.get(k, "") for k in LISTED] for r in listing.rows]
+        footer = _own_footer(licenses, site_url, [(r[1], r[-1]) for r in shown])
+        inputs = [listing.year, listing.levels, listing.page, listing.pages, listing.count, listing.children,
+                  shown, footer]
+        depth = "../" * (listing.folder.count("/") + 1)
+        memo.write(listing.path, inputs, lambda listing=listing, footer=footer, depth=depth: env.get_template(
+            "listing.html").render(listing=listing, root=depth, footer=footer, page_file=page_file))
+        written.append(listing.path)
+    for year in nav:
+        footer = _own_footer(licenses, site_url, [(r["url"], str(r["count"])) for r in year["regions"]])
+        memo.write(year["url"], [year, footer], lambda year=year, footer=footer: env.get_template(
+            "browse.html").render(year=year, root="../", footer=footer))
+        written.append(year["url"])
+    return written
 
 
 def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combined: list[dict],
-                licenses: list[dict], site_url: str) -> list[str]:
+                licenses: list[dict], site_url: str, memo: PageMemo) -> list[str]:
     """Home, listing, comparison, quality, catalog and dictionary pages, catalog.json, sitemap,
-    changelog; every HTML page bounded whatever the number of disclosures."""
+    changelog; every HTML page bounded whatever the number of disclosures. Listing pages and
+    the files cut in parts are made only where their inputs changed (memo)."""
     version = content_version(combined)
     footer = page_footer(licenses, site_citation(version, site_url))
     pages = listings(rows)
@@ -410,19 +451,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         "findings": sum(r["findings"] for r in rows),
         "errors": sum(r["errors"] for r in rows),
     }
-    written: list[str] = []
-
-    def write(rel: str, text: str) -> None:  # one page at a time: none is kept in memory
-        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp / rel).write_text(text, encoding="utf-8")
-        written.append(rel)
-
-    for listing in pages:
-        depth = "../" * (listing.folder.count("/") + 1)
-        write(listing.path, env.get_template("listing.html").render(
-            listing=listing, root=depth, footer=footer, page_file=page_file))
-    for year in nav:
-        write(year["url"], env.get_template("browse.html").render(year=year, root="../", footer=footer))
+    written = _listing_pages(env, memo, pages, nav, licenses, site_url)
     # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
     budgets = {(r["pkg"].unit_id, str(r["year"])) for r in rows if r["kind"] == "budget"}
     rows = [{**r, "outturn": r["kind"] == "final" and (r["pkg"].unit_id, str(r["year"])) in budgets} for r in rows]
@@ -432,8 +461,7 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             by_year[str(r["year"])].append(r)
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
-    write_search_index(tmp / "search", rows)  # data files, not pages: not in the sitemap
-    write_compare_data(tmp, pages, _compare_entry)
+    write_compare_data(tmp, pages, _compare_entry, memo)
     root = {"root": "", "footer": footer}
     html = {
         "index.html": env.get_template("index.html").render(nav=nav, headline=headline,
@@ -449,18 +477,25 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
             resources=dictionary(), guide=loading_guide(),
             combined_tables={k: v for k, v in table_fields().items() if k not in BY_NAME}, **root),
     }
-    for rel, text in html.items():
-        write(rel, text)
-    write_catalog(tmp, rows, combined, site_url, licenses, version)
-    write_sitemap(tmp, [*written, *(r["url"] + "index.html" for r in rows)], site_url)
+    for rel, text in html.items():  # bounded pages: made every time
+        (tmp / rel).write_text(text, encoding="utf-8")
+        written.append(rel)
+    write_catalog(tmp, rows, combined, site_url, licenses, version, memo)
+    write_sitemap(tmp, [*written, *(r["url"] + "index.html" for r in rows)], site_url, memo)
     update_changelog(tmp, out, {r["url"].rstrip("/"): r["version"] for r in rows})
     return written
 
 
-def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[str]) -> None:
+MERGED = ("browse", "compare", "catalog", "sitemaps", "search")  # site-wide folders updated file by file
+
+
+def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[str],
+             keep: set[str], stale: set[str] | None) -> None:
     """Move what this build made into out/, each unit page and each site-wide folder or file
     replaced by a rename (a reader or a killed build sees the old one or the new one, whole);
-    unchanged unit pages are not touched at all, so the cost follows what changed."""
+    unchanged unit pages are not touched at all, so the cost follows what changed. The MERGED
+    folders hold only the files this build made anew: each is renamed into place, then the
+    `stale` files are removed (None: every file of those folders not in `keep`)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST).unlink(missing_ok=True)  # written again last: a killed build rebuilds
     for rel in rendered:
@@ -473,11 +508,52 @@ def _publish(site: Path, units: Path, out: Path, rendered: list[str], gone: set[
     for path in sorted(site.rglob("*")):
         if path.is_file():
             _keep_identical(path, out / path.relative_to(site))
+    for name in MERGED:
+        _merge(site / name, out / name)
+    _drop_stale(out, keep, stale)
     for entry in sorted(site.iterdir()):
         if entry.is_dir():
             swap_in(entry, out / entry.name)
         else:
             os.replace(entry, out / entry.name)
+
+
+def _merged_files(memo: PageMemo, search: SearchIndex) -> tuple[set[str], set[str] | None]:
+    """The files the MERGED folders hold after this build, and the last build's files to
+    remove from them (None: not known, found by listing the folders)."""
+    keep = {*memo.after, *(f"search/{rel}" for rel in search.files)}
+    stale, more = memo.stale(), search.stale()
+    return keep, None if stale is None or more is None else stale | {f"search/{rel}" for rel in more}
+
+
+def _merge(src: Path, dst: Path) -> None:
+    """Rename each file of src into dst (a whole new folder in one rename)."""
+    if not src.is_dir():
+        return
+    if not dst.is_dir():
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+        return
+    for path in sorted(src.rglob("*")):
+        if path.is_file():
+            target = dst / path.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    shutil.rmtree(src)
+
+
+def _drop_stale(out: Path, keep: set[str], stale: set[str] | None) -> None:
+    if stale is None:
+        stale = {rel for name in MERGED for p in (out / name).rglob("*")
+                 if p.is_file() and (rel := p.relative_to(out).as_posix()) not in keep}
+    for rel in sorted(stale):
+        path = out / rel
+        path.unlink(missing_ok=True)
+        for parent in path.parents:  # folders left empty (a region gone) go too
+            if (parent == out or not parent.is_dir() or (parent.name in MERGED and parent.parent == out)
+                    or any(parent.iterdir())):
+                break
+            parent.rmdir()
 
 
 def _page_done(page, rel: str, downloads: DownloadCache, report: SiteReport) -> None:
@@ -598,6 +674,31 @@ def _fingerprints(views: list[PackageView], known: dict[str, dict], sources: dic
     return views_by_unit, by_unit, fingerprints
 
 
+PAGES_MEMO = "pages.json"  # in the cache: the digest of each site-wide file's inputs
+SEARCH_STATE = "search.json"  # in the cache: the search index's layout and chunk members
+
+
+def _search_index(out: Path, site: Path, cache: Path | None, rows: list[dict], fresh: dict[str, dict[str, list]],
+                  remembered: dict[str, dict], row_cache: RowCache) -> SearchIndex:
+    """search/ of this build: the documents of changed packages are `fresh`; any other
+    package's documents come from last build's files, or (laid out anew) its summary row and
+    its row-cache entry."""
+    by_page = {r["url"] + "index.html": r for r in rows}
+
+    def load(page: str, layer: str) -> list:
+        row = by_page[page]
+        if layer == "names":
+            return name_doc(row)
+        pkg = row["pkg"]
+        key = remembered[f"{pkg.unit_id}/{pkg.slug}"]["key"]
+        texts = (row_cache.get(key) or {}).get("texts")
+        return text_doc(row, texts if texts is not None else _entry(pkg, row_cache, key)["texts"])
+
+    index = SearchIndex(out / "search", site / "search", Path(cache) / SEARCH_STATE if cache else None)
+    index.write(list(by_page), fresh, load)  # data files, not pages: not in the sitemap
+    return index
+
+
 def _site_data(site: Path, cache: Path, kept: bool):
     """The row cache, its key → package map, the combined tables' writer (partitions kept in
     cache), the download cache (None when the cache is not kept) and the database."""
@@ -634,6 +735,8 @@ def render_site(
     sources = {Path(k).resolve(): Path(v) for k, v in (sources or {}).items()}
     templates = templates or default_templates()
     env = environment(templates)
+    if cache:  # compiled templates kept: an edit's build does not compile them again
+        env.bytecode_cache = FileSystemBytecodeCache(str(_mkdir(Path(cache) / "templates")))
     out = Path(out)
     templates_digest = _digest_tree(templates)
     state_file = Path(cache) / STATE if cache else None
@@ -667,6 +770,7 @@ def render_site(
         manifest: dict[str, str] = {}
         rows: list[dict] = []
         remembered: dict[str, dict] = {}
+        fresh: dict[str, dict[str, list]] = {}
         (site / "data" / "combined").mkdir(parents=True)
         row_cache, by_key, combined_rows, downloads, database = _site_data(site, cache or tmp, cache is not None)
         licenses: dict[str, dict] = {}
@@ -692,6 +796,9 @@ def render_site(
                     pkg.forget()
                     continue
                 manifest[rel] = fingerprints[rel]
+                texts = row.pop("texts", None)
+                if texts is not None:  # read anew: its search documents are made anew too
+                    fresh[row["url"] + "index.html"] = {"names": name_doc(row), "text": text_doc(row, texts)}
                 remembered[rel] = {"stat": state["files"][rel], "siblings": by_unit[pkg.unit_id],
                                    "fingerprint": fingerprints[rel], "key": key,
                                    "summary": {k: v for k, v in row.items() if k != "pkg"}}
@@ -701,13 +808,17 @@ def render_site(
                     licenses.setdefault(lic.get("name", ""), lic)
                 pkg.forget()  # keep memory flat: rows are read again only where needed
         rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
+        search = _search_index(out, site, cache, rows, fresh, remembered, row_cache)
         combined = finish_combined(combined_rows, database, list(licenses.values()),
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
+        memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest + site_url)
         report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
-                                                           list(licenses.values()), site_url)]
-        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest))
+                                                           list(licenses.values()), site_url, memo)]
+        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest), *_merged_files(memo, search))
         (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
         _save_known(cache, state, remembered)
+        search.save()
+        memo.save()
         _save_state(state_file, state)
         row_cache.prune()
         if not report.reused:  # only a build that rendered every page used every download

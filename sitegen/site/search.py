@@ -1,18 +1,11 @@
-"""A build-time search index, sharded so no file grows with the number of disclosures: unit
-names with pinyin and initials, and common abbreviations (the client searches it; no server).
-
-Each name gives keys: its Han character pairs, the first two letters of each pinyin syllable
-and each pair of pinyin initials. `search/keys/<bucket>.json` maps the keys hashed into that
-bucket to the documents holding them; `search/docs/<chunk>.json` holds the documents. The
-browser fetches one bucket for its query's first usable key and the chunks of the candidates,
-then matches the whole query as before. A key held by more than MAX_POSTINGS documents is too
-common to narrow a search and is listed as such (the client tries the query's next key)."""
+"""What the home page's search finds, and by which keys: unit names (with pinyin, initials
+and common abbreviations) and the texts a citizen types about a unit's money: its project
+names (项目) and performance indicators (指标). The client searches a static index (no server);
+search_index.py writes it in bounded shards."""
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 # Abbreviations people type → the words documents print (one line each; both directions match).
 SYNONYMS = {
@@ -51,17 +44,17 @@ def search_text(*parts: str) -> str:
     return f"{text} {pinyin_keys(parts[0] if parts else '')}".strip()
 
 
-def index_entry(row: dict) -> list[str]:
-    """One document of the index: name, page, year, kind, region, pinyin keys."""
+
+
+def name_doc(row: dict) -> list:
+    """A unit's document in the names layer: name, page, year, kind, region, pinyin keys."""
     return [row["name"], row["url"] + "index.html", str(row["year"]), row["kind"], row["region"],
             row["pinyin"] if "pinyin" in row else pinyin_keys(row["name"])]
 
 
-MAX_POSTINGS = 2000  # documents per key; a commoner key ("局", "中心") narrows nothing
-DOCS_PER_CHUNK = 500  # documents per search/docs file (≈ 70 KB)
-DOCS_PER_BUCKET = 400  # buckets grow with N so each key file stays ≈ 100 KB
-MAX_BUCKETS = 4096
-COMMON = 0  # the postings of a key too common to index
+def text_doc(row: dict, texts: list[list[str]]) -> list:
+    """A unit's document in the text layer: name, page, year, kind, region, [text, anchor]…"""
+    return [row["name"], row["url"] + "index.html", str(row["year"]), row["kind"], row["region"], texts]
 
 
 def name_keys(name: str) -> set[str]:
@@ -69,13 +62,47 @@ def name_keys(name: str) -> set[str]:
     from pypinyin import lazy_pinyin
 
     keys: set[str] = set()
-    for run in re.findall(r"[\u4e00-\u9fff]+", name):
+    for run in _HAN_RUN.findall(name):
         keys.update(run[i:i + 2] for i in range(len(run) - 1))
         syllables = [p.lower() for p in lazy_pinyin(run)]
         keys.update(p[:2] for p in syllables if len(p) >= 2)
         initials = "".join(p[0] for p in syllables if p)
         keys.update(initials[i:i + 2] for i in range(len(initials) - 1))
     return keys
+
+
+def han_pairs(text: str) -> set[str]:
+    """The keys a project or indicator text is found by: its Han character pairs."""
+    return {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+MAX_TEXT_CHARS = 6000  # characters of project and indicator text indexed per disclosure
+MIN_TEXT_CHARS = 2
+
+
+def package_texts(projects: list[dict], targets: list[dict]) -> list[list[str]]:
+    """[text, anchor] for each distinct project name (表7, anchor: the table) and indicator
+    (绩效目标: its project, 三级指标 and a target printed in words; anchor: the targets
+    section), in printed order, at most MAX_TEXT_CHARS characters in all."""
+    seen: set[str] = set()
+    out: list[list[str]] = []
+    used = 0
+    candidates = [(r.get("project_name", ""), "general_project_expenditure") for r in projects]
+    for r in targets:
+        candidates += [(r.get("project_name", ""), "targets"), (r.get("level3", ""), "targets")]
+        if _HAN_RUN.search(r.get("target", "")):
+            candidates.append((r.get("target", ""), "targets"))
+    for text, anchor in candidates:
+        text = " ".join(str(text or "").split())
+        if len(text) < MIN_TEXT_CHARS or text in seen or not _HAN_RUN.search(text):
+            continue
+        if used + len(text) > MAX_TEXT_CHARS:
+            break
+        seen.add(text)
+        used += len(text)
+        out.append([text, anchor])
+    return out
 
 
 def key_hash(key: str) -> int:
@@ -85,43 +112,3 @@ def key_hash(key: str) -> int:
     for i in range(0, len(data), 2):
         h = ((h ^ int.from_bytes(data[i:i + 2], "little")) * 16777619) & 0xFFFFFFFF
     return h
-
-
-def bucket_count(docs: int) -> int:
-    n = 1
-    while n * DOCS_PER_BUCKET < docs and n < MAX_BUCKETS:
-        n *= 2
-    return n
-
-
-def write_search_index(folder: Path, rows: list[dict]) -> list[str]:
-    """search/meta.json, search/keys/*.json, search/docs/*.json from the summary rows (in a
-    stable order); returns the files written, relative to folder's parent."""
-    buckets = bucket_count(len(rows))
-    postings: dict[str, list[int]] = {}
-    (folder / "docs").mkdir(parents=True, exist_ok=True)
-    (folder / "keys").mkdir(parents=True, exist_ok=True)
-    written = []
-    for start in range(0, len(rows), DOCS_PER_CHUNK):
-        chunk = []
-        for i, row in enumerate(rows[start:start + DOCS_PER_CHUNK], start=start):
-            entry = index_entry(row)
-            chunk.append(entry)
-            for key in row.get("keys") or name_keys(row["name"]):
-                ids = postings.setdefault(key, [])
-                if len(ids) <= MAX_POSTINGS:
-                    ids.append(i)
-        written.append(_dump(folder, f"docs/{start // DOCS_PER_CHUNK}.json", chunk))
-    shards: list[dict[str, object]] = [{} for _ in range(buckets)]
-    for key, ids in sorted(postings.items()):
-        shards[key_hash(key) % buckets][key] = ids if len(ids) <= MAX_POSTINGS else COMMON
-    for n, shard in enumerate(shards):
-        written.append(_dump(folder, f"keys/{n}.json", shard))
-    meta = {"buckets": buckets, "chunk": DOCS_PER_CHUNK, "docs": len(rows), "synonyms": SYNONYMS}
-    written.append(_dump(folder, "meta.json", meta))
-    return written
-
-
-def _dump(folder: Path, rel: str, data) -> str:
-    (folder / rel).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return f"{folder.name}/{rel}"

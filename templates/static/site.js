@@ -94,11 +94,12 @@
     return out;
   }
   function matches(hay, vs) { hay = hay.toLowerCase(); return vs.some(function (v) { return hay.indexOf(v) !== -1; }); }
-  function keysOf(v) {  // as sitegen/site/search.py name_keys: Han pairs, else the first two letters
+  function keysOf(v, latin) {  // as search.py: Han pairs, else (names only) the first two letters
     var han = v.match(/[\u4e00-\u9fff]{2,}/g), out = [];
     if (han) han.forEach(function (run) { for (var i = 0; i + 1 < run.length; i += 1) out.push(run.slice(i, i + 2)); });
-    else if (/^[a-z]{2}/.test(v)) out.push(v.slice(0, 2));
-    return out;
+    else if (latin && /^[a-z]{2}/.test(v)) out.push(v.slice(0, 2));
+    if (out.length > 3) out = [out[0], out[Math.floor(out.length / 2)], out[out.length - 1]];
+    return out;  // at most three keys: one bucket file each
   }
   function hash(key) {  // FNV-1a over UTF-16 code units, as key_hash in search.py
     var h = 2166136261;
@@ -110,33 +111,40 @@
     if (!fetched[url]) fetched[url] = fetch(url).then(function (r) { return r.ok ? r.json() : {}; });
     return fetched[url];
   }
-  function candidates(base, keys) {  // the documents of the first key that is not too common
+  function chunksOf(base, layer, keys) {  // the chunks holding every key (null: no key to look up)
     if (!keys.length) return Promise.resolve(null);
-    return getJSON(base, "keys/" + (hash(keys[0]) % meta.buckets) + ".json").then(function (shard) {
-      var ids = shard[keys[0]];
-      if (ids === 0) return candidates(base, keys.slice(1));
-      return ids || [];
+    var m = meta[layer];
+    return Promise.all(keys.map(function (k) {
+      return getJSON(base, layer + "/keys/" + (hash(k) % m.buckets) + ".json").then(function (t) { return t[k] || []; });
+    })).then(function (lists) {
+      return lists.reduce(function (a, b) { return a.filter(function (c) { return b.indexOf(c) !== -1; }); });
+    });
+  }
+  function lookup(base, layer, vs, latin) {  // {docs, more}: the documents of the candidate chunks
+    return Promise.all(vs.map(function (v) { return chunksOf(base, layer, keysOf(v, latin)); })).then(function (lists) {
+      var ids = {};
+      lists.forEach(function (l) { (l || []).forEach(function (c) { ids[c] = true; }); });
+      var want = Object.keys(ids).map(Number).sort(function (x, y) { return x - y; });
+      return Promise.all(want.slice(0, meta.fetch).map(function (c) {
+        return getJSON(base, layer + "/docs/" + c + ".json");
+      })).then(function (chunks) {
+        return { docs: [].concat.apply([], chunks.map(function (d) { return Array.isArray(d) ? d : []; })),
+                 more: want.length > meta.fetch };
+      });
     });
   }
   function search(base, needle) {
     var vs = variants(needle), mine = ++asked;
-    Promise.all(vs.map(function (v) { return candidates(base, keysOf(v)); })).then(function (lists) {
-      var ids = {}, common = lists.every(function (l) { return l === null; });
-      lists.forEach(function (l) { (l || []).forEach(function (i) { ids[i] = true; }); });
-      var want = Object.keys(ids).map(Number).sort(function (x, y) { return x - y; });
-      var chunks = {};
-      want.forEach(function (i) { chunks[Math.floor(i / meta.chunk)] = true; });
-      return Promise.all(Object.keys(chunks).map(function (c) {
-        return getJSON(base, "docs/" + c + ".json").then(function (docs) { return [+c, docs]; });
-      })).then(function (loaded) {
-        var byChunk = {};
-        loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
-        var docs = want.map(function (i) { return byChunk[Math.floor(i / meta.chunk)][i % meta.chunk]; });
-        if (mine === asked) showUnits(docs.filter(function (d) { return d && matches(d[0] + " " + d[4] + " " + d[2] + " " + d[5], vs); }), common);
-      });
-    }).catch(function () { showUnits([], false); });
+    Promise.all([lookup(base, "names", vs, true), lookup(base, "text", vs, false)]).then(function (found) {
+      if (mine !== asked) return;
+      showUnits(found[0].docs.filter(function (d) { return matches(d[0] + " " + d[4] + " " + d[2] + " " + d[5], vs); }), found[0].more);
+      showTexts(found[1].docs.map(function (d) {
+        return [d, d[5].filter(function (t) { return matches(t[0], vs); })];
+      }).filter(function (pair) { return pair[1].length; }), found[1].more);
+    }).catch(function () { showUnits([], false); showTexts([], false); });
   }
-  function showUnits(docs, common) {
+  function kindOf(d) { return " " + d[2] + (d[3] === "final" ? "决算" : "预算") + " · " + d[4]; }
+  function showUnits(docs, more) {
     var box = document.getElementById("found");
     if (!box) return;
     var list = box.querySelector("ul"), note = document.getElementById("found-note");
@@ -144,11 +152,26 @@
     docs.slice(0, 50).forEach(function (d) {
       var li = document.createElement("li"), a = document.createElement("a");
       a.href = d[1]; a.textContent = d[0];
-      li.appendChild(a); li.appendChild(document.createTextNode(" " + d[2] + (d[3] === "final" ? "决算" : "预算") + " · " + d[4]));
+      li.appendChild(a); li.appendChild(document.createTextNode(kindOf(d)));
       list.appendChild(li);
     });
-    if (note) note.hidden = !common && docs.length <= 50;
-    box.hidden = docs.length === 0 && !common;
+    if (note) note.hidden = !more && docs.length <= 50;
+    box.hidden = docs.length === 0 && !more;
+  }
+  function showTexts(found, more) {  // [doc, [[text, anchor]…]]: a unit and what of it matched
+    var box = document.getElementById("texts");
+    if (!box) return;
+    var list = document.getElementById("hits"), note = document.getElementById("hits-note");
+    list.textContent = "";
+    found.slice(0, 50).forEach(function (pair) {
+      var d = pair[0], li = document.createElement("li"), a = document.createElement("a"), q = document.createElement("q");
+      a.href = d[1] + "#" + pair[1][0][1]; a.textContent = d[0];
+      q.textContent = pair[1].slice(0, 3).map(function (t) { return t[0]; }).join("；");
+      li.appendChild(a); li.appendChild(document.createTextNode(kindOf(d) + "：")); li.appendChild(q);
+      list.appendChild(li);
+    });
+    if (note) note.hidden = !more && found.length <= 50;
+    box.hidden = found.length === 0 && !more;
   }
   function applyFilters() {
     if (!q) return;
@@ -165,7 +188,7 @@
     var src = q.form && q.form.dataset.index;
     if (!src) return;
     var base = src.slice(0, src.lastIndexOf("/") + 1);
-    if (needle.length < 2) { asked += 1; showUnits([], false); return; }
+    if (needle.length < 2) { asked += 1; showUnits([], false); showTexts([], false); return; }
     if (meta) { search(base, needle); return; }
     getJSON("", src).then(function (m) { meta = m; search(base, q.value.trim().toLowerCase()); });
   }
