@@ -42,3 +42,18 @@ def test_rows_of_a_table_stay_apart():
 def test_a_lowered_number_joins_its_line():
     words = [_word("支出", 50, 100), _word("9.50", 75, 104.5), _word("万元", 120, 100)]
     assert words_to_lines(words) == ["支出 9.50 万元"]
+
+
+def test_an_amount_glued_onto_a_name_is_split_only_when_the_row_then_adds_up():
+    """A text export prints `自治区财政社保经办机构业务补助经费3 3` (the project name and the total
+    3 with no space between): split, the row is total 3 = part 3; a name ending in a digit whose
+    row already adds up stays as printed."""
+    from decimal import Decimal as D
+
+    from sitegen.disclosure.text_tables import _unglue
+
+    assert _unglue(["其他人力资源和社会保障管理事务", "自治区财政社保经办机构业务补助经费3"], [D("3")], 1) == (
+        ["其他人力资源和社会保障管理事务", "自治区财政社保经办机构业务补助经费"], [D("3"), D("3")])
+    assert _unglue(["退休人员生活补助项目4.00"], [D("4.00")], 0) == (["退休人员生活补助项目"], [D("4.00"), D("4.00")])
+    assert _unglue(["二期工程3"], [D("5"), D("2"), D("3")], 0) == (["二期工程3"], [D("5"), D("2"), D("3")])
+    assert _unglue(["二期工程3"], [D("5")], 0) == (["二期工程3"], [D("5")])  # 3 + 5 adds up to nothing

@@ -23,6 +23,7 @@ from .placement import TextRow, solve, solve_orders
 _CODE_START = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 _CODE2 = re.compile(r"^\d{2}$")
 _GLUED = re.compile(r"^(\d{2,7})\s*([^\d.,\s%].*)$")
+_GLUED_AMOUNT = re.compile(r"^(.*[\u4e00-\u9fff）)])(\d[\d,]*(?:\.\d+)?)$")  # `…补助经费3`: a name, then digits
 _STRONG_HEADER = re.compile(r"科目|编码|功能分类|经济分类|财政拨款（补助）|财政拨款\(补助\)|财政专户|单位资金|预算数|支出预算")
 _TOTAL = re.compile(r"^(合计|总计)")
 _SKIP = re.compile(r"(编制(部门|单位)|单位\s*[:：]\s*(万元|元)|^\s*表\s*\d+\s*$|^\s*\d{1,2}\s*$|^\s*[-—]\s*\d{1,3}\s*[-—]\s*$"
@@ -232,10 +233,37 @@ def _classification(raw: _Raw, value_count: int, has_project: bool):
                 values.append(_num(t))
             elif t:
                 texts.append(t)
+    before = sum(1 for tokens in raw.before for t in tokens if t and not _is_num(t))
+    texts, values = _unglue(texts, values, before + _last_word(rest) if _last_word(rest) >= 0 else -1)
     if has_project and len(texts) == 2 and not raw.before and len(raw.lines) == 1:
         # one line, two words: the subject's name and the project's, printed a column apart
         return "".join(codes), texts[0], [texts[1]], values, None
     return "".join(codes), "".join(texts), [], values, None
+
+
+def _last_word(tokens: list[str]) -> int:
+    """How many words of the first line come before its first amount (-1: none or no amount)."""
+    words = 0
+    for t in tokens:
+        if _is_num(t):
+            return words - 1 if words else -1
+        if t:
+            words += 1
+    return -1
+
+
+def _sums(values: list[Decimal]) -> bool:
+    """One amount is the sum of the others (a total and its parts)."""
+    return len(values) > 1 and any(v == sum(values) - v for v in values)
+
+
+def _unglue(texts: list[str], values: list[Decimal], at: int) -> tuple[list[str], list[Decimal]]:
+    """An amount the text export glued onto the word before it (`…业务补助经费3 3`): split off
+    only when the row's total then equals its parts and did not before; otherwise as printed."""
+    m = _GLUED_AMOUNT.match(texts[at]) if 0 <= at < len(texts) else None
+    if m is None or _sums(values) or not _sums([_num(m.group(2)), *values]):
+        return texts, values
+    return [*texts[:at], m.group(1), *texts[at + 1:]], [_num(m.group(2)), *values]
 
 
 def _tabbed(cells: list[str], value_count: int, has_project: bool):
