@@ -128,6 +128,9 @@ def run_dask(task: Task, paths: list[Job], on_result: Callable[[Result], None], 
         client.close()
 
 
+ALARM_REPEAT = 0.5  # seconds between alarms once the time limit has passed
+
+
 class _Timeout(BaseException):
     """Raised by the alarm; a BaseException so the parser's broad handlers let it through."""
 
@@ -148,14 +151,17 @@ def run_inline(task: Task, paths: list[Job], on_result: Callable[[Result], None]
         started = time.monotonic()
         previous = signal.signal(signal.SIGALRM, expire) if alarm else None
         try:
-            if alarm:
-                signal.setitimer(signal.ITIMER_REAL, float(timeout))
-            result = task(job)
+            if alarm:  # repeating: an alarm raised where Python ignores it (a gc callback) comes again
+                signal.setitimer(signal.ITIMER_REAL, float(timeout), ALARM_REPEAT)
+            try:
+                result = task(job)
+            finally:
+                if alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
         except _Timeout:
             result = (job[0], None, f"{job[0]}: stopped after {timeout:.0f} s (time limit)", time.monotonic() - started)
         finally:
             if alarm:
-                signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, previous)
         on_result(result)
 
