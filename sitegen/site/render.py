@@ -715,6 +715,113 @@ def _site_data(site: Path, cache: Path, kept: bool):
     return row_cache, by_key, combined_rows, downloads, database
 
 
+@dataclass
+class _Plan:
+    """What a build knows before it renders: the packages, the last build's facts, what changed."""
+
+    state: dict
+    state_file: Path | None
+    known: dict[str, dict]
+    views: list[PackageView]
+    old_manifest: dict[str, str]
+    views_by_unit: dict[str, list[PackageView]]
+    by_unit: dict[str, list[str]]
+    fingerprints: dict[str, str]
+
+
+@dataclass
+class _Walk:
+    """What the walk over the packages collects for the site-wide files and the next build."""
+
+    manifest: dict[str, str] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    remembered: dict[str, dict] = field(default_factory=dict)
+    fresh: dict[str, dict[str, list]] = field(default_factory=dict)
+    licenses: dict[str, dict] = field(default_factory=dict)
+
+
+def _plan(packages_root: Path, out: Path, sources: dict[Path, Path], templates_digest: str, site_url: str,
+          region: str, cache: Path | None) -> _Plan | SiteReport:
+    """The build's plan, or the report of the site on disk when nothing changed (a no-op)."""
+    state_file = Path(cache) / STATE if cache else None
+    state = build_state(packages_root, sources, templates_digest, site_url, region, str(out.resolve()))
+    unchanged = _unchanged_site(out, state, state_file)
+    if unchanged is not None:
+        return unchanged
+    if state_file is not None:
+        state_file.unlink(missing_ok=True)  # saved again when this build is published
+    known = _known_packages(cache, state)
+    views = _views(packages_root, state, known)
+    if region:  # one site of a national deployment: the disclosures of one region
+        views = [v for v in views if str(_region_of(v, known)).startswith(region)]
+        for v in views:
+            v.forget()
+    old_manifest = _clear_leftovers(out)
+    views_by_unit, by_unit, fingerprints = _fingerprints(views, known, sources, templates_digest)
+    if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
+        # nothing changed since the last build: the site on disk is the site
+        _save_state(state_file, state)
+        return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
+    return _Plan(state, state_file, known, views, old_manifest, views_by_unit, by_unit, fingerprints)
+
+
+def _walk(plan: _Plan, out: Path, units: Path, sources: dict[Path, Path], templates: Path, site_url: str,
+          jobs: int | None, data: tuple, report: SiteReport) -> _Walk:
+    """Every package in order: its page rendered by the workers (when it changed), its combined
+    and database rows added here; one that fails is reported and left out."""
+    row_cache, by_key, combined_rows, downloads, database = data
+    walk = _Walk()
+    render = {rel for rel, fp in plan.fingerprints.items()
+              if plan.old_manifest.get(rel) != fp or not (out / rel / "index.html").exists()}
+    workers = pool(jobs, len(render), _start_page_worker,
+                   (str(templates), site_url, str(downloads.root) if downloads.root else None))
+    with workers:
+        pages = ordered(workers, _page_job, _page_jobs(plan.views, plan.views_by_unit, units, sources, render),
+                        AHEAD_PER_WORKER * (jobs or os.cpu_count() or 1))
+        for pkg, page in zip(plan.views, pages, strict=True):
+            rel = f"{pkg.unit_id}/{pkg.slug}"
+            try:
+                _page_done(page, rel, downloads, report)
+                row, key = _package_rows(pkg, row_cache, combined_rows, database, plan.known.get(rel))
+                by_key[key] = pkg
+            except Exception as exc:  # one unusable package never stops the site
+                shutil.rmtree(units / rel, ignore_errors=True)
+                for done in (report.rendered, report.reused):
+                    if rel in done:
+                        done.remove(rel)
+                report.left_out.append(f"{pkg.folder}: not shown ({type(exc).__name__}: {exc})")
+            else:
+                _keep(walk, plan, rel, row, key)
+                report.pages.append(out / rel / "index.html")
+            pkg.forget()  # keep memory flat: rows are read again only where needed
+    walk.rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
+    return walk
+
+
+def _keep(walk: _Walk, plan: _Plan, rel: str, row: dict, key: str) -> None:
+    """A package that made it: its manifest line, summary row, search documents and facts for the next build."""
+    walk.manifest[rel] = plan.fingerprints[rel]
+    texts = row.pop("texts", None)
+    if texts is not None:  # read anew: its search documents are made anew too
+        walk.fresh[row["url"] + "index.html"] = {"names": name_doc(row), "text": text_doc(row, texts)}
+    unit_id = rel.split("/")[0]
+    walk.remembered[rel] = {"stat": plan.state["files"][rel], "siblings": plan.by_unit[unit_id],
+                            "fingerprint": plan.fingerprints[rel], "key": key,
+                            "summary": {k: v for k, v in row.items() if k != "pkg"}}
+    walk.rows.append(row)
+    for lic in row["licenses"]:
+        walk.licenses.setdefault(lic.get("name", ""), lic)
+
+
+def _start_site(site: Path, templates: Path) -> None:
+    static = templates / "static"
+    if static.exists():
+        shutil.copytree(static, site / "static")
+    site.mkdir(exist_ok=True)
+    (site / ".nojekyll").write_text("")
+    (site / "data" / "combined").mkdir(parents=True)
+
+
 def render_site(
     packages_root: Path,
     out: Path,
@@ -739,87 +846,31 @@ def render_site(
         env.bytecode_cache = FileSystemBytecodeCache(str(_mkdir(Path(cache) / "templates")))
     out = Path(out)
     templates_digest = _digest_tree(templates)
-    state_file = Path(cache) / STATE if cache else None
-    state = build_state(packages_root, sources, templates_digest, site_url, region, str(out.resolve()))
-    unchanged = _unchanged_site(out, state, state_file)
-    if unchanged is not None:
-        return unchanged
-    if state_file is not None:
-        state_file.unlink(missing_ok=True)  # saved again when this build is published
-    known = _known_packages(cache, state)
-    views = _views(packages_root, state, known)
-    if region:  # one site of a national deployment: the disclosures of one region
-        views = [v for v in views if str(_region_of(v, known)).startswith(region)]
-        for v in views:
-            v.forget()
-    old_manifest = _clear_leftovers(out)
-    views_by_unit, by_unit, fingerprints = _fingerprints(views, known, sources, templates_digest)
-    if fingerprints and fingerprints == old_manifest and (out / "index.html").exists():
-        # nothing changed since the last build: the site on disk is the site
-        _save_state(state_file, state)
-        return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
+    plan = _plan(packages_root, out, sources, templates_digest, site_url, region, cache)
+    if isinstance(plan, SiteReport):
+        return plan
     tmp = make_temp_dir(out.parent, f".{out.name}-")
     report = SiteReport([], [], [])
     site, units = tmp / "site", tmp / "units"  # site-wide files; unit pages rendered anew
     try:
-        static = templates / "static"
-        if static.exists():
-            shutil.copytree(static, site / "static")
-        site.mkdir(exist_ok=True)
-        (site / ".nojekyll").write_text("")
-        manifest: dict[str, str] = {}
-        rows: list[dict] = []
-        remembered: dict[str, dict] = {}
-        fresh: dict[str, dict[str, list]] = {}
-        (site / "data" / "combined").mkdir(parents=True)
-        row_cache, by_key, combined_rows, downloads, database = _site_data(site, cache or tmp, cache is not None)
-        licenses: dict[str, dict] = {}
-        render = {rel for rel, fp in fingerprints.items()
-                  if old_manifest.get(rel) != fp or not (out / rel / "index.html").exists()}
-        workers = pool(jobs, len(render), _start_page_worker,
-                       (str(templates), site_url, str(downloads.root) if downloads.root else None))
-        with workers:
-            pages = ordered(workers, _page_job, _page_jobs(views, views_by_unit, units, sources, render),
-                            AHEAD_PER_WORKER * (jobs or os.cpu_count() or 1))
-            for pkg, page in zip(views, pages, strict=True):
-                rel = f"{pkg.unit_id}/{pkg.slug}"
-                try:
-                    _page_done(page, rel, downloads, report)
-                    row, key = _package_rows(pkg, row_cache, combined_rows, database, known.get(rel))
-                    by_key[key] = pkg
-                except Exception as exc:  # one unusable package never stops the site
-                    shutil.rmtree(units / rel, ignore_errors=True)
-                    for done in (report.rendered, report.reused):
-                        if rel in done:
-                            done.remove(rel)
-                    report.left_out.append(f"{pkg.folder}: not shown ({type(exc).__name__}: {exc})")
-                    pkg.forget()
-                    continue
-                manifest[rel] = fingerprints[rel]
-                texts = row.pop("texts", None)
-                if texts is not None:  # read anew: its search documents are made anew too
-                    fresh[row["url"] + "index.html"] = {"names": name_doc(row), "text": text_doc(row, texts)}
-                remembered[rel] = {"stat": state["files"][rel], "siblings": by_unit[pkg.unit_id],
-                                   "fingerprint": fingerprints[rel], "key": key,
-                                   "summary": {k: v for k, v in row.items() if k != "pkg"}}
-                report.pages.append(out / rel / "index.html")
-                rows.append(row)
-                for lic in row["licenses"]:
-                    licenses.setdefault(lic.get("name", ""), lic)
-                pkg.forget()  # keep memory flat: rows are read again only where needed
-        rows.sort(key=lambda r: (str(r["name"]), str(r["year"])))
-        search = _search_index(out, site, cache, rows, fresh, remembered, row_cache)
-        combined = finish_combined(combined_rows, database, list(licenses.values()),
+        _start_site(site, templates)
+        data = _site_data(site, cache or tmp, cache is not None)
+        row_cache, _, combined_rows, downloads, database = data
+        walk = _walk(plan, out, units, sources, templates, site_url, jobs, data, report)
+        licenses = list(walk.licenses.values())
+        search = _search_index(out, site, cache, walk.rows, walk.fresh, walk.remembered, row_cache)
+        combined = finish_combined(combined_rows, database, licenses,
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
         memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest + site_url)
-        report.pages += [out / rel for rel in _site_pages(env, site, out, rows, combined,
-                                                           list(licenses.values()), site_url, memo)]
-        _publish(site, units, out, report.rendered, set(old_manifest) - set(manifest), *_merged_files(memo, search))
-        (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
-        _save_known(cache, state, remembered)
+        report.pages += [out / rel for rel in _site_pages(env, site, out, walk.rows, combined, licenses,
+                                                           site_url, memo)]
+        _publish(site, units, out, report.rendered, set(plan.old_manifest) - set(walk.manifest),
+                 *_merged_files(memo, search))
+        (out / MANIFEST).write_text(json.dumps(walk.manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _save_known(cache, plan.state, walk.remembered)
         search.save()
         memo.save()
-        _save_state(state_file, state)
+        _save_state(plan.state_file, plan.state)
         row_cache.prune()
         if not report.reused:  # only a build that rendered every page used every download
             downloads.prune()
