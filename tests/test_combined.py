@@ -356,3 +356,42 @@ def _same_site_wide_files(out: Path, fresh: Path, data: Path) -> None:
         for rel in made:
             if rel.name != "meta.json":  # its stamp names the cache state
                 assert (out / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+
+
+def test_a_new_database_is_indexed_once_at_the_end_and_a_killed_build_starts_over(tmp_path):
+    """A new budget.sqlite takes its rows bare and gets its indexes and full-text index at
+    finish() (6× faster than through them); a build killed before finish() leaves no schema
+    row, so the next build starts the database over instead of using one without indexes."""
+    import sqlite3
+
+    from sitegen.site.combined import table_fields
+    from sitegen.site.database import SiteDatabase
+
+    fields = {"units": [{"name": "unit_id", "type": "string"}, {"name": "unit_name", "type": "string"}],
+              "expenditure_summary": [{"name": "unit_id", "type": "string"}, {"name": "year", "type": "integer"},
+                                      {"name": "kind", "type": "string"}, {"name": "name", "type": "string"}]}
+    assert set(fields) <= set(table_fields())
+    path, units = tmp_path / "budget.sqlite", tmp_path / "units.csv"
+    units.write_text("unit_id,unit_name\nu1,焉耆县社会保险中心\n", encoding="utf-8")
+    rows = {"expenditure_summary": "u1,2024,budget,社会保障和就业支出\n"}
+
+    killed = SiteDatabase(path, fields)
+    assert killed.fresh
+    killed.add("k1", ("u1", "2024", "budget"), lambda: rows)
+    killed.db.close()  # no finish(): the build was killed
+    db = SiteDatabase(path, fields)
+    assert db.fresh and db.db.execute("select count(*) from expenditure_summary").fetchone() == (0,)
+    db.add("k1", ("u1", "2024", "budget"), lambda: rows)
+    db.finish(units, path)
+    con = sqlite3.connect(path)
+    assert "idx_expenditure_summary_unit_id" in {r[0] for r in con.execute("select name from sqlite_master")}
+    match = "select name from expenditure_summary_fts where expenditure_summary_fts match ?"
+    assert con.execute(match, ["社会保障"]).fetchall() == [("社会保障和就业支出",)]
+    con.close()
+    again = SiteDatabase(path, fields)  # a later build: indexed, rows kept up by the triggers
+    assert not again.fresh
+    again.add("k2", ("u1", "2024", "budget"), lambda: {"expenditure_summary": "u1,2024,budget,卫生健康支出\n"})
+    again.finish(units, path)
+    con = sqlite3.connect(path)
+    assert con.execute(match, ["卫生健康"]).fetchall() == [("卫生健康支出",)]
+    assert con.execute(match, ["社会保障"]).fetchall() == []
