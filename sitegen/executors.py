@@ -25,6 +25,11 @@ Result = tuple[str, object, str | None, float]
 Task = Callable[[Job], Result]
 
 
+def fork_context():
+    """fork where the system has it (workers inherit what is loaded), else the default."""
+    return mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+
+
 def _limit_memory(megabytes: int | None) -> None:
     if not megabytes:
         return
@@ -67,7 +72,7 @@ def run_local(
     the rest go on. A fresh process per file keeps memory flat however many files there are.
     """
     jobs = max(1, jobs or os.cpu_count() or 1)
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    ctx = fork_context()
     pending = list(paths)
     running: dict[Connection, tuple[str, mp.Process, float]] = {}
     while pending or running:

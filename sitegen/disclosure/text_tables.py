@@ -233,8 +233,9 @@ def _classification(raw: _Raw, value_count: int, has_project: bool):
                 values.append(_num(t))
             elif t:
                 texts.append(t)
+    last = _last_word(rest)
     before = sum(1 for tokens in raw.before for t in tokens if t and not _is_num(t))
-    texts, values = _unglue(texts, values, before + _last_word(rest) if _last_word(rest) >= 0 else -1)
+    texts, values = _unglue(texts, values, before + last if last >= 0 else -1)
     if has_project and len(texts) == 2 and not raw.before and len(raw.lines) == 1:
         # one line, two words: the subject's name and the project's, printed a column apart
         return "".join(codes), texts[0], [texts[1]], values, None

@@ -51,13 +51,13 @@ class SiteDatabase:
         schema = hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
         self.db = sqlite3.connect(self.path)  # sqlite_utils (which imports pandas) only to create
         self.db.execute("PRAGMA synchronous = OFF")
-        if self._schema() != schema:
+        self.fresh = self._schema() != schema  # a new database: indexes and full text come at finish()
+        if self.fresh:
             self.db.close()
             self.path.unlink(missing_ok=True)
             self.db = sqlite3.connect(self.path)
             self.db.execute("PRAGMA synchronous = OFF")
             self._create(schema)
-        self.fresh = self._schema() is None or not self._indexed()  # indexes and full text come at finish()
         self.known = dict(self.db.execute("select key, ident from _packages").fetchall())
         self.present = set(self.known.values())  # disclosures with rows: only these have rows to delete
         self.seen: set[str] = set()
@@ -71,9 +71,6 @@ class SiteDatabase:
             return self.db.execute("select value from _meta where key = 'schema'").fetchone()[0]
         except (sqlite3.DatabaseError, TypeError):
             return None
-
-    def _indexed(self) -> bool:
-        return bool(self.db.execute("select 1 from _meta where key = 'indexed'").fetchone())
 
     def _create(self, schema: str) -> None:
         """Bare tables; the schema row is committed with the first build's rows (a build killed
@@ -100,7 +97,6 @@ class SiteDatabase:
             if searchable:
                 sqlite_utils.Database(self.db).table(name).enable_fts(searchable, fts_version="FTS5", tokenize="trigram",
                                                                       create_triggers=True)
-        self.db.execute("INSERT INTO _meta VALUES ('indexed', '1')")
 
     def add(self, key: str, ident: tuple[str, str, str], fragment: Callable[[], dict[str, str]]) -> None:
         """One package's rows (fragment() gives {table: CSV text}); nothing to do (nothing

@@ -8,12 +8,13 @@ are, and the caller's own work (combined rows, the database) overlaps the worker
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from itertools import islice
+
+from ..executors import fork_context
 
 AHEAD_PER_WORKER = 8  # jobs queued per worker: enough to keep it busy, few enough to stay small
 MIN_JOBS_FOR_POOL = 4  # fewer jobs than this (a one-edit rebuild) run here: no pool to start
@@ -38,8 +39,7 @@ def pool(workers: int | None, jobs: int, initializer: Callable, initargs: tuple)
     if workers == 1 or jobs < MIN_JOBS_FOR_POOL:
         initializer(*initargs)
         return _Here()
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    return ProcessPoolExecutor(max_workers=min(workers, jobs), mp_context=ctx, initializer=initializer,
+    return ProcessPoolExecutor(max_workers=min(workers, jobs), mp_context=fork_context(), initializer=initializer,
                                initargs=initargs)
 
 
