@@ -395,3 +395,94 @@ def test_a_new_database_is_indexed_once_at_the_end_and_a_killed_build_starts_ove
     con = sqlite3.connect(path)
     assert con.execute(match, ["卫生健康"]).fetchall() == [("卫生健康支出",)]
     assert con.execute(match, ["社会保障"]).fetchall() == []
+
+
+def test_an_edit_keeps_every_table_file_whose_bytes_did_not_change(site, tmp_path):
+    """An edited package's partition is rewritten, but only the tables whose rows changed get
+    new files (and a new whole-table CSV): the others keep their inode, Excel copy and Parquet."""
+    from sitegen.site import render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    cache = tmp_path / "cache"
+    render.render_site(data, tmp_path / "a", cache=cache)
+    combined = tmp_path / "a" / "data" / "combined"
+    part = "2024/xin-jiang-wei-wu-er-zi-zhi-qu.csv"
+    before = {name: (combined / name / part).stat().st_ino for name in ("expenditure_summary", "income_summary")}
+    whole_income = (combined / "income_summary.csv").stat().st_ino
+    folder = next(data.glob("yan-qi*/2024-budget"))
+    _add_row(folder, "expenditure_summary")
+    render.render_site(data, tmp_path / "a", cache=cache)
+    assert (combined / "income_summary" / part).stat().st_ino == before["income_summary"]
+    assert (combined / "income_summary.csv").stat().st_ino == whole_income
+    assert (combined / "expenditure_summary" / part).stat().st_ino != before["expenditure_summary"]
+    render.render_site(data, tmp_path / "fresh")
+    for path in (tmp_path / "fresh" / "data" / "combined").rglob("*.csv"):
+        assert (combined / path.relative_to(tmp_path / "fresh" / "data" / "combined")).read_bytes() == path.read_bytes()
+
+
+def _add_row(folder: Path, resource: str) -> None:
+    """One more row in a package's table, its hash in datapackage.json updated (as the writer does)."""
+    import hashlib
+
+    path = folder / f"{resource}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    data = "".join([*lines, lines[-1]]).encode("utf-8")
+    path.unlink()
+    path.write_bytes(data)
+    dp = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for res in dp["resources"]:
+        if res["name"] == resource:
+            res["hash"], res["bytes"] = "sha256:" + hashlib.sha256(data).hexdigest(), len(data)
+    (folder / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_table_over_the_size_limit_is_published_as_its_partitions(site, tmp_path, monkeypatch):
+    """Past WHOLE_LIMIT a table gets no whole CSV (a national table is gigabytes; a static host
+    refuses such files): datapackage.json lists its partitions as one multipart resource, which
+    frictionless reads as the same rows; past Excel's row limit there is no Excel copy."""
+    import frictionless
+
+    from sitegen.site import partitions, render
+
+    data = tmp_path / "dp"
+    shutil.copytree(site.parent / "dp", data)
+    copy = data / "shanghai-copy" / "2024-budget"  # a second partition: parts after the first skip their header
+    shutil.copytree(next(data.glob("xin-jiang*/2024-budget")), copy)
+    dp = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
+    dp["unit"]["region"] = "上海市"
+    (copy / "datapackage.json").write_text(json.dumps(dp, ensure_ascii=False), encoding="utf-8")
+    render.render_site(data, tmp_path / "whole")
+    reference = tmp_path / "whole" / "data" / "combined"
+    sizes = {p.stem: p.stat().st_size for p in reference.glob("*.csv")}
+    monkeypatch.setattr(partitions, "WHOLE_LIMIT", sizes["expenditure_summary"] - 1)
+    monkeypatch.setattr(partitions, "EXCEL_ROWS", 10)
+    render.render_site(data, tmp_path / "a", cache=tmp_path / "cache")
+    combined = tmp_path / "a" / "data" / "combined"
+    descriptor = json.loads((combined / "datapackage.json").read_text(encoding="utf-8"))
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    big = by_name["expenditure_summary"]
+    assert big["path"] == big["sitegen_partitions"] == [
+        "expenditure_summary/2024/shang-hai-shi.csv", "expenditure_summary/2024/xin-jiang-wei-wu-er-zi-zhi-qu.csv"]
+    assert not (combined / "expenditure_summary.csv").exists()
+    assert sizes["income_summary"] > sizes["expenditure_summary"] and isinstance(by_name["income_summary"]["path"], list)
+    small = [n for n, size in sizes.items() if size < sizes["expenditure_summary"] and n != "units"]
+    assert small and all(isinstance(by_name[n]["path"], str) for n in small)
+    assert all((combined / by_name[n]["path"]).is_file() for n in small)
+    rows = {n: sum(1 for _ in open(reference / f"{n}.csv", encoding="utf-8")) - 1 for n in small}
+    for n in small:  # Excel copies only where the rows fit
+        assert ("sitegen_excel" in by_name[n]) == (rows[n] <= 10), n
+        assert (combined / "excel" / f"{n}.csv").exists() == (rows[n] <= 10), n
+    report = frictionless.validate(combined / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    resource = frictionless.Package(combined / "datapackage.json").get_resource("expenditure_summary")
+    assert len(resource.read_rows()) == rows_of(reference / "expenditure_summary.csv")
+    page = (tmp_path / "a" / "catalog.html").read_text(encoding="utf-8")
+    assert 'href="data/combined/expenditure_summary.csv"' not in page and "按年度、省份分文件" in page
+    catalog = json.loads((tmp_path / "a" / "catalog.json").read_text(encoding="utf-8"))
+    urls = [d["downloadURL"] for d in catalog["dataset"][0]["distribution"]]
+    assert any(u.endswith("expenditure_summary/2024/xin-jiang-wei-wu-er-zi-zhi-qu.csv") for u in urls)
+
+
+def rows_of(path: Path) -> int:
+    return len(pd.read_csv(path, dtype=PANDAS_DTYPE))

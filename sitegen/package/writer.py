@@ -167,7 +167,7 @@ def content_version(resources: list[dict]) -> str:
     version plus a digest of every resource's sha256 (build metadata in SemVer terms)."""
     h = hashlib.sha256()
     for res in sorted(resources, key=lambda r: r["name"]):
-        h.update(f"{res['name']}={res.get('hash', '')}\n".encode())
+        h.update(f"{res['name']}={res.get('hash', res.get('sitegen_digest', ''))}\n".encode())
     return f"{PROFILE_VERSION}+{h.hexdigest()[:12]}"
 
 

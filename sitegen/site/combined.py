@@ -206,8 +206,10 @@ class CombinedWriter:
         parts, wholes = self.store.finish()
         root = self.store.root
         for name, files in parts.items():
-            link_or_copy(root / "whole" / f"{name}.csv", self.folder / f"{name}.csv")
-            link_or_copy(root / BOM_DIR / "whole" / f"{name}.csv", self.folder / BOM_DIR / f"{name}.csv")
+            if not wholes[name].get("multipart"):
+                link_or_copy(root / "whole" / f"{name}.csv", self.folder / f"{name}.csv")
+            if wholes[name].get("excel"):
+                link_or_copy(root / BOM_DIR / "whole" / f"{name}.csv", self.folder / BOM_DIR / f"{name}.csv")
             for rel in files:
                 link_or_copy(root / rel, self.folder / rel)
                 link_or_copy(root / BOM_DIR / rel, self.folder / BOM_DIR / rel)
@@ -220,7 +222,7 @@ class CombinedWriter:
             for unit in sorted(self.units.values(), key=lambda u: u["unit_id"]):
                 writer.writerow([_text(unit[n]) for n, _ in UNIT_FIELDS])
         digest, size = file_sha256(units)
-        wholes["units"] = {"bytes": size, "sha256": digest}
+        wholes["units"] = {"bytes": size, "sha256": digest, "excel": True}
         _bom_copy(units, self.folder / BOM_DIR / "units.csv")
         return table_fields(), wholes
 

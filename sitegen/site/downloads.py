@@ -14,6 +14,7 @@ from ..contract import BY_NAME, SOURCE_PAGE
 from ..package.writer import build_time, source_file_name
 from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter
 from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_parquet
+from .partitions import BOM_DIR
 from .views import PackageView
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -207,20 +208,24 @@ COMBINED_TITLES = {
     "units": "单位一览",
 }
 def _combined_resource(name: str, fields: list[dict], whole: dict, parts: list[str]) -> dict:
+    """A combined table: its whole CSV, or — over the size limit — its partitions as one
+    Frictionless multipart resource (each part has the header; readers skip it after the first)."""
     spec = BY_NAME.get(name)
+    files = {"path": parts, "sitegen_digest": whole["digest"]} if whole.get("multipart") else {
+        "path": f"{name}.csv", "bytes": whole["bytes"], "hash": "sha256:" + whole["sha256"]}
     return {
         "name": name,
-        "path": f"{name}.csv",
+        **files,
         "title": f"{spec.title}（全部单位）" if spec else COMBINED_TITLES.get(name, name),
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "bytes": whole["bytes"],
-        "hash": "sha256:" + whole["sha256"],
         "schema": {"fields": fields, "missingValues": [""]},
         **({"unit": "万元"} if spec and spec.value_fields else {}),
         "sitegen_partitions": parts,  # the same rows by year and province: <table>/<year>/<province>.csv
+        "sitegen_bytes": whole["bytes"],
+        **({"sitegen_excel": f"{BOM_DIR}/{name}.csv"} if whole.get("excel") else {}),
     }
 
 

@@ -212,15 +212,22 @@ def write_catalog(out: Path, rows: list[dict], combined: list[dict], site_url: s
         "dataset": [{
             "@type": "dcat:Dataset", "identifier": "sitegen-combined", "title": "全部单位合并数据（万元）",
             "version": version,
-            "distribution": [{"@type": "dcat:Distribution", "title": r["title"],
-                              "downloadURL": combined_base + r["path"], "mediaType": "text/csv",
-                              "byteSize": r["bytes"]} for r in combined]
+            "distribution": [d for r in combined for d in _distributions(r, combined_base)]
             + [{"@type": "dcat:Distribution", "title": "SQLite", "downloadURL": combined_base + "budget.sqlite",
                 "mediaType": "application/vnd.sqlite3"}],
         }],
         "catalog": parts,
     }
     (out / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _distributions(resource: dict, base: str) -> list[dict]:
+    """A combined table's files: its whole CSV, or each of its partitions (a multipart table)."""
+    if isinstance(resource["path"], list):
+        return [{"@type": "dcat:Distribution", "title": f"{resource['title']} · {part}",
+                 "downloadURL": base + part, "mediaType": "text/csv"} for part in resource["path"]]
+    return [{"@type": "dcat:Distribution", "title": resource["title"], "downloadURL": base + resource["path"],
+             "mediaType": "text/csv", "byteSize": resource["bytes"]}]
 
 
 def update_changelog(out: Path, old: Path, versions: dict[str, str]) -> dict:

@@ -51,6 +51,7 @@ ZH = {
     "catalog_lead": "每份公开文件一个 Frictionless 数据包；另有按表合并的全部单位数据，便于研究使用。",
     "combined": "合并数据（每表一个 CSV）",
     "combined_note": "每行以 unit_id、unit_name、region、year、kind 开头；金额统一为万元。",
+    "multipart_note": "数据量超过 100 MB，不再合成一个文件，按年度、省份分文件发布，文件清单见",
     "packages": "各单位数据包",
     "dictionary_lead": "由数据契约自动生成：每个数据表的字段、类型、中英文标题。",
     "csv_safety": ("安全提示：CSV 文件按原文照录，文字单元格可能以“=”“+”“-”“@”开头（如绩效指标“=100%”）。"
