@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -298,9 +299,15 @@ class RowCache:
         tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
 
-    def prune(self) -> None:
-        """Drop entries no package of this build used."""
+    def prune(self, candidates: set[str] | None = None) -> None:
+        """Drop the entries no package of this build used: among `candidates` (the last build's
+        keys, so an edit's build lists no folder of N entries), or all (None)."""
         if self.root is None or not self.root.is_dir():
+            return
+        if candidates is not None:
+            for key in candidates - self.used:
+                if re.fullmatch(r"[0-9a-f]{64}", key):  # a sha256, never a path
+                    self._path(key).unlink(missing_ok=True)
             return
         for path in self.root.glob("*/*.json"):
             if path.stem not in self.used:

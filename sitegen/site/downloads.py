@@ -258,7 +258,7 @@ def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: li
                 "description": descriptor["description"]}
     database.finish(folder / "units.csv", folder / DB_NAME)
     write_metadata(folder / "metadata.json", metadata)
-    write_parquet(folder, {"units": tables["units"]}, folder / PARQUET_DIR)
+    write_parquet(folder / "units.csv", tables["units"], folder / PARQUET_DIR / "units" / "units-0.parquet")
     return resources
 
 

@@ -14,6 +14,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
+
 
 class PageMemo:
     def __init__(self, file: Path | None, old: Path, new: Path, salt: str):
@@ -32,7 +34,7 @@ class PageMemo:
     def write(self, rel: str, inputs: object, produce: Callable[[], str]) -> None:
         """new/rel: last site's file when inputs are the same as then, else produce()."""
         digest = hashlib.sha256(self.salt.encode())
-        digest.update(json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str).encode())
+        digest.update(orjson.dumps(inputs, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
         self.after[rel] = digest.hexdigest()
         target = self.new / rel
         if self.before.get(rel) == self.after[rel] and (self.old / rel).is_file():
@@ -49,4 +51,4 @@ class PageMemo:
     def save(self) -> None:
         if self.file is not None:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            self.file.write_text(json.dumps(self.after, separators=(",", ":")), encoding="utf-8")
+            self.file.write_bytes(orjson.dumps(self.after))

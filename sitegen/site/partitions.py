@@ -26,6 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+import orjson
+
 from ..package.writer import slugify
 from .regions import province
 
@@ -63,7 +65,7 @@ def _bom_copy(src: Path, dst: Path) -> None:
 
 
 def _digest(items: list) -> str:
-    return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(orjson.dumps(items, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 class PartitionStore:

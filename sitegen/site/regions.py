@@ -20,6 +20,7 @@ _SEPARATORS = re.compile(r"[/／\s]+")
 _CUT = re.compile("|".join(map(re.escape, SUFFIXES)))
 
 
+@functools.lru_cache(maxsize=65536)  # a few thousand regions, each cut once however many units it has
 def region_levels(region: str) -> tuple[str, ...]:
     """The levels of a region string, outermost first; () for an empty string."""
     region = (region or "").strip()

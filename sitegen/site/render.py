@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import orjson
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 
 from .. import code_digest
@@ -581,27 +582,29 @@ def _page_jobs(views: list[PackageView], views_by_unit: dict[str, list[PackageVi
 KNOWN = "packages.json"  # in the cache: each package's stat, fingerprint, row key and summary row
 
 
-def _known_packages(cache: Path | None, state: dict) -> dict[str, dict]:
+def _known_packages(cache: Path | None, state: dict) -> tuple[dict[str, dict], set[str] | None]:
     """Last build's facts of the packages whose datapackage.json has not changed since (same
-    stat, same templates and options): with them a build reads nothing of those packages."""
+    stat, same templates and options): with them a build reads nothing of those packages.
+    Also the row-cache keys the last build used (None: not known)."""
     if cache is None:
-        return {}
+        return {}, None
     try:
-        saved = json.loads((Path(cache) / KNOWN).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
+        saved = orjson.loads((Path(cache) / KNOWN).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}, None
+    packages = saved.get("packages", {})
+    keys = {k["key"] for k in packages.values() if isinstance(k.get("key"), str)}
     if saved.get("inputs") != state["inputs"]:
-        return {}
+        return {}, keys
     files = state["files"]
-    return {rel: k for rel, k in saved.get("packages", {}).items() if files.get(rel) == k.get("stat")}
+    return {rel: k for rel, k in packages.items() if files.get(rel) == k.get("stat")}, keys
 
 
 def _save_known(cache: Path | None, state: dict, packages: dict[str, dict]) -> None:
     if cache is not None:
         Path(cache).mkdir(parents=True, exist_ok=True)
         tmp = Path(cache) / (KNOWN + ".tmp")
-        tmp.write_text(json.dumps({"inputs": state["inputs"], "packages": packages}, ensure_ascii=False,
-                                  separators=(",", ":")), encoding="utf-8")
+        tmp.write_bytes(orjson.dumps({"inputs": state["inputs"], "packages": packages}))
         tmp.replace(Path(cache) / KNOWN)
 
 
@@ -722,6 +725,7 @@ class _Plan:
     state: dict
     state_file: Path | None
     known: dict[str, dict]
+    last_keys: set[str] | None  # the row-cache entries the last build used
     views: list[PackageView]
     old_manifest: dict[str, str]
     views_by_unit: dict[str, list[PackageView]]
@@ -750,7 +754,7 @@ def _plan(packages_root: Path, out: Path, sources: dict[Path, Path], templates_d
         return unchanged
     if state_file is not None:
         state_file.unlink(missing_ok=True)  # saved again when this build is published
-    known = _known_packages(cache, state)
+    known, last_keys = _known_packages(cache, state)
     views = _views(packages_root, state, known)
     if region:  # one site of a national deployment: the disclosures of one region
         views = [v for v in views if str(_region_of(v, known)).startswith(region)]
@@ -762,7 +766,7 @@ def _plan(packages_root: Path, out: Path, sources: dict[Path, Path], templates_d
         # nothing changed since the last build: the site on disk is the site
         _save_state(state_file, state)
         return SiteReport([out / rel / "index.html" for rel in fingerprints], [], list(fingerprints))
-    return _Plan(state, state_file, known, views, old_manifest, views_by_unit, by_unit, fingerprints)
+    return _Plan(state, state_file, known, last_keys, views, old_manifest, views_by_unit, by_unit, fingerprints)
 
 
 def _walk(plan: _Plan, out: Path, units: Path, sources: dict[Path, Path], templates: Path, site_url: str,
@@ -871,7 +875,7 @@ def render_site(
         search.save()
         memo.save()
         _save_state(plan.state_file, plan.state)
-        row_cache.prune()
+        row_cache.prune(None if not report.reused else plan.last_keys)
         if not report.reused:  # only a build that rendered every page used every download
             downloads.prune()
     finally:
