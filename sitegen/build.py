@@ -261,6 +261,9 @@ def audited_inputs(files: dict[str, bytes], dp: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+WRITING = ".sitegen-writing"  # in the data folder while packages are written: left there, the writer was killed
+
+
 class PackageSink:
     """Writes each parsed disclosure's package as soon as it arrives, then lets it go.
 
@@ -273,7 +276,9 @@ class PackageSink:
         self.metadata = metadata if metadata is not None else load_metadata(self.content, report.errors)
         self.claimed: dict[Path, Path] = {}
         self._stats: dict[Path, tuple[int, int, list[str], bool]] = {}
-        clean_stale(self.out)
+        self._writing = self.out / WRITING
+        if self._writing.exists():  # the last writer was killed: look for its temp folders
+            clean_stale(self.out)
 
     def __call__(self, outcome: Outcome) -> None:
         try:
@@ -328,10 +333,17 @@ class PackageSink:
             counted.append(len(result[0]))
             return result
 
+        self._started()
         _, changed = write_package(disclosure, self.out, unit_id, meta, audit=audit, input_key=key)
         warnings = [f"{outcome.path.name}: {w}" for w in disclosure.warnings]
         self._stats[target] = (counted[0], len(disclosure.tables), warnings, changed)
         outcome.disclosure = None  # written: free it
+
+    def _started(self) -> None:
+        """A kill from here on may leave temp folders: say so on disk until finish()."""
+        if not self._writing.exists():
+            self.out.mkdir(parents=True, exist_ok=True)
+            self._writing.touch()
 
     def finish(self) -> dict[Path, Path]:
         """Fill the report in a stable order; return {package folder: source file}."""
@@ -345,6 +357,7 @@ class PackageSink:
                 self.report.changed.append(target)
         self.report.errors.sort()
         self._drop_orphans()
+        self._writing.unlink(missing_ok=True)
         return dict(self.claimed)
 
     def _drop_orphans(self) -> None:
@@ -354,7 +367,8 @@ class PackageSink:
         package was not claimed are descriptors read (a no-op build reads none)."""
         if not self.claimed:
             return
-        others = [dp.parent for dp in self.out.glob("*/*/datapackage.json") if dp.parent not in self.claimed]
+        others = [dp.parent for dp in self.out.glob("*/*/datapackage.json")
+                  if dp.parent not in self.claimed and not dp.parent.name.startswith(".")]  # temp folders: clean_stale
         if not others:
             return
         sources = {}
@@ -366,6 +380,7 @@ class PackageSink:
             dp = _read_json(folder / "datapackage.json") or {}
             shas = {s.get("sha256") for s in dp.get("sources", [])}
             if shas and all(sha in sources for sha in shas):
+                self._started()
                 shutil.rmtree(folder, ignore_errors=True)
                 if not any(folder.parent.iterdir()):
                     folder.parent.rmdir()

@@ -206,3 +206,27 @@ def test_renamed_unit_replaces_its_old_package(tmp_path):
     assert _build(content, tmp_path).exit_code == 0
     folders = sorted(p.parent.relative_to(tmp_path / "dp").as_posix() for p in (tmp_path / "dp").glob("*/*/datapackage.json"))
     assert folders == ["akaotao/2025-budget", "kept-by-hand/2020-budget"]
+
+
+def test_a_killed_writer_s_temp_folders_are_removed_and_never_read_as_packages(tmp_path):
+    """The data folder is listed for stale temp folders only when the last writer did not
+    finish (it left `.sitegen-writing`; at N = 100,000 that listing is 100,000 folders), and a
+    temp folder holding a datapackage.json is never taken for a package."""
+    content = make_content(tmp_path, {"a.pdf": ("003", "A")})
+    assert _build(content, tmp_path).exit_code == 0
+    dp = tmp_path / "dp"
+    assert not (dp / ".sitegen-writing").exists()
+    package = next(dp.glob("*/*/datapackage.json")).parent
+    leftover = package.parent / ".tmp-killed"
+    shutil.copytree(package, leftover)
+    descriptor = json.loads((leftover / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["unit"]["name"] = "半写的包"
+    (leftover / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    result = _build(content, tmp_path)
+    assert result.exit_code == 0 and "1 pages (0 rendered, 1 unchanged)" in result.output, result.output
+    assert leftover.exists()  # the last writer finished: nothing is listed
+    assert not any("半写的包" in p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.html"))
+    (dp / ".sitegen-writing").touch()  # as a build killed while writing leaves it
+    result = _build(content, tmp_path)
+    assert result.exit_code == 0 and "1 pages" in result.output, result.output
+    assert not leftover.exists() and not (dp / ".sitegen-writing").exists()
