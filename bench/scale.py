@@ -110,7 +110,7 @@ def site_facts(site: Path) -> tuple[int, str, int, int]:
 
 def run(n: int, packages: list[Path], out: Path) -> dict:
     work = out / f"n{n}"
-    for old in ("site", "cache"):
+    for old in ("site", "cache", "cache-site"):  # sitegen build --cache X keeps the site's cache in X-site
         if (work / old).exists():
             shutil.rmtree(work / old)
     make_copies(packages, work / "dp", n)

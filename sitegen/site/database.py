@@ -44,13 +44,15 @@ def _convert(kind: str):
 class SiteDatabase:
     """budget.sqlite, updated package by package: add() each package of the build, then finish()."""
 
-    def __init__(self, path: Path, tables: dict[str, list[dict]]):
+    def __init__(self, path: Path, tables: dict[str, list[dict]], start_over: bool = False):
+        """start_over: most packages changed (a sitegen upgrade): a new database, indexed once,
+        is faster than deleting and inserting every package through the full-text triggers."""
         self.path, self.tables = Path(path), tables
         self.path.parent.mkdir(parents=True, exist_ok=True)
         schema = hashlib.sha256(json.dumps(tables, sort_keys=True).encode()).hexdigest()
         self.db = sqlite3.connect(self.path)  # sqlite_utils (which imports pandas) only to create
         self.db.execute("PRAGMA synchronous = OFF")
-        self.fresh = self._schema() != schema  # a new database: indexes and full text come at finish()
+        self.fresh = start_over or self._schema() != schema  # a new database: indexes and full text come at finish()
         if self.fresh:
             self.db.close()
             self.path.unlink(missing_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -117,9 +116,10 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-def _digest_tree(root: Path) -> str:
-    """Templates and the rendering code: a change to either re-renders every page."""
-    h = hashlib.sha256(code_digest().encode())
+def _digest_tree(root: Path, site_url: str) -> str:
+    """Templates, the rendering code and the site's URL (in every page's citation and
+    canonical link): a change to any re-renders every page."""
+    h = hashlib.sha256(f"{code_digest()}|{site_url}".encode())
     for path in sorted(Path(root).rglob("*")):
         if path.is_file():
             h.update(path.relative_to(root).as_posix().encode())
@@ -633,7 +633,7 @@ def _region_of(view: PackageView, known: dict[str, dict]) -> str:
 def _save_state(state_file: Path | None, state: dict) -> None:
     if state_file is not None:
         state_file.parent.mkdir(parents=True, exist_ok=True)
-        state_file.write_text(json.dumps(state, separators=(",", ":")), encoding="utf-8")
+        state_file.write_bytes(orjson.dumps(state))
 
 
 def _unchanged_site(out: Path, state: dict, state_file: Path | None) -> SiteReport | None:
@@ -641,10 +641,10 @@ def _unchanged_site(out: Path, state: dict, state_file: Path | None) -> SiteRepo
     if state_file is None:
         return None
     try:
-        if json.loads(state_file.read_text(encoding="utf-8")) != state or not (out / "index.html").exists():
+        if orjson.loads(state_file.read_bytes()) != state or not (out / "index.html").exists():
             return None
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        manifest = orjson.loads((out / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
         return None
     return SiteReport([out / rel / "index.html" for rel in manifest], [], list(manifest))
 
@@ -656,8 +656,8 @@ def _clear_leftovers(out: Path) -> dict[str, str]:
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        return orjson.loads((out / MANIFEST).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
         return {}
 
 
@@ -706,7 +706,7 @@ def _search_index(out: Path, site: Path, cache: Path | None, rows: list[dict], f
     return index
 
 
-def _site_data(site: Path, cache: Path, kept: bool):
+def _site_data(site: Path, cache: Path, kept: bool, most_changed: bool):
     """The row cache, its key → package map, the combined tables' writer (partitions kept in
     cache), the download cache (None when the cache is not kept) and the database."""
     row_cache = RowCache(cache / "rows")  # partitions re-read it
@@ -718,7 +718,7 @@ def _site_data(site: Path, cache: Path, kept: bool):
     store = PartitionStore(cache / "combined", {k: v for k, v in table_fields().items() if k != "units"}, entry_of)
     combined_rows = CombinedWriter(site / "data" / "combined", store)
     downloads = DownloadCache(cache / "downloads" if kept else None)
-    database = SiteDatabase((cache if kept else site / "data" / "combined") / DB_NAME, table_fields())
+    database = SiteDatabase((cache if kept else site / "data" / "combined") / DB_NAME, table_fields(), most_changed)
     return row_cache, by_key, combined_rows, downloads, database
 
 
@@ -779,8 +779,8 @@ def _walk(plan: _Plan, out: Path, units: Path, sources: dict[Path, Path], templa
     and database rows added here; one that fails is reported and left out."""
     row_cache, by_key, combined_rows, downloads, database = data
     walk = _Walk()
-    render = {rel for rel, fp in plan.fingerprints.items()
-              if plan.old_manifest.get(rel) != fp or not (out / rel / "index.html").exists()}
+    render = {rel for rel, fp in plan.fingerprints.items()  # os.path: no Path object per package
+              if plan.old_manifest.get(rel) != fp or not os.path.exists(f"{out}/{rel}/index.html")}
     workers = pool(jobs, len(render), _start_page_worker,
                    (str(templates), site_url, str(downloads.root) if downloads.root else None))
     with workers:
@@ -870,7 +870,7 @@ def render_site(
     if cache:  # compiled templates kept: an edit's build does not compile them again
         env.bytecode_cache = FileSystemBytecodeCache(str(_mkdir(Path(cache) / "templates")))
     out = Path(out)
-    templates_digest = _digest_tree(templates)
+    templates_digest = _digest_tree(templates, site_url)
     with _long_lived_heap() as freeze:
         plan = _plan(packages_root, out, sources, templates_digest, site_url, region, cache)
         if isinstance(plan, SiteReport):
@@ -887,7 +887,7 @@ def _build(plan: _Plan, out: Path, sources: dict[Path, Path], templates: Path,
     site, units = tmp / "site", tmp / "units"  # site-wide files; unit pages rendered anew
     try:
         _start_site(site, templates)
-        data = _site_data(site, cache or tmp, cache is not None)
+        data = _site_data(site, cache or tmp, cache is not None, len(plan.known) < len(plan.views) / 2)
         row_cache, _, combined_rows, downloads, database = data
         walk = _walk(plan, out, units, sources, templates, site_url, jobs, data, report)
         licenses = list(walk.licenses.values())
@@ -899,7 +899,7 @@ def _build(plan: _Plan, out: Path, sources: dict[Path, Path], templates: Path,
                                                            site_url, memo)]
         _publish(site, units, out, report.rendered, set(plan.old_manifest) - set(walk.manifest),
                  *_merged_files(memo, search))
-        (out / MANIFEST).write_text(json.dumps(walk.manifest, indent=1, sort_keys=True), encoding="utf-8")
+        (out / MANIFEST).write_bytes(orjson.dumps(walk.manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
         _save_known(cache, plan.state, walk.remembered)
         search.save()
         memo.save()
