@@ -399,7 +399,8 @@ def test_a_new_database_is_indexed_once_at_the_end_and_a_killed_build_starts_ove
 
 def test_an_edit_keeps_every_table_file_whose_bytes_did_not_change(site, tmp_path):
     """An edited package's partition is rewritten, but only the tables whose rows changed get
-    new files (and a new whole-table CSV): the others keep their inode, Excel copy and Parquet."""
+    new files (and a new whole-table CSV): the others keep their inode, Excel copy and Parquet;
+    so do units.csv and its Parquet file when no unit changed."""
     from sitegen.site import render
 
     data = tmp_path / "dp"
@@ -410,12 +411,14 @@ def test_an_edit_keeps_every_table_file_whose_bytes_did_not_change(site, tmp_pat
     part = "2024/xin-jiang-wei-wu-er-zi-zhi-qu.csv"
     before = {name: (combined / name / part).stat().st_ino for name in ("expenditure_summary", "income_summary")}
     whole_income = (combined / "income_summary.csv").stat().st_ino
+    units = {p: p.stat().st_ino for p in (combined / "units.csv", combined / "parquet" / "units" / "units-0.parquet")}
     folder = next(data.glob("yan-qi*/2024-budget"))
     _add_row(folder, "expenditure_summary")
     render.render_site(data, tmp_path / "a", cache=cache)
     assert (combined / "income_summary" / part).stat().st_ino == before["income_summary"]
     assert (combined / "income_summary.csv").stat().st_ino == whole_income
     assert (combined / "expenditure_summary" / part).stat().st_ino != before["expenditure_summary"]
+    assert {p: p.stat().st_ino for p in units} == units  # no unit's name, region or years changed
     render.render_site(data, tmp_path / "fresh")
     for path in (tmp_path / "fresh" / "data" / "combined").rglob("*.csv"):
         assert (combined / path.relative_to(tmp_path / "fresh" / "data" / "combined")).read_bytes() == path.read_bytes()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..contract import BY_NAME, SOURCE_PAGE, Resource
 from ..fsutil import link_or_copy
+from .database import write_parquet
 from .partitions import BOM_DIR, PARQUET_DIR, PartitionStore, _bom_copy, partition_of
 from .views import PackageView
 
@@ -60,6 +61,7 @@ DISCLOSURE_FIELDS = [
 UNIT_FIELDS = [("unit_id", "string"), ("unit_name", "string"), ("region", "string"),
                ("first_year", "integer"), ("last_year", "integer"), ("disclosures", "integer"),
                ("url", "string")]  # url: the latest disclosure's page
+UNITS_STATE = "units.json"  # in the store: the facts of whole/units.csv as last written
 CODE_COLUMNS = ("code", "class_code", "section_code", "item_code", "row_code")
 # the documented pandas call (dictionary page, README): codes stay strings ("01", "30101")
 PANDAS_DTYPE = {name: str for name in ("unit_id", *CODE_COLUMNS)}
@@ -202,10 +204,13 @@ class CombinedWriter:
             known["region"], known["url"] = summary["region"] or known["region"], summary["url"]
 
     def close(self) -> tuple[dict[str, list[dict]], dict[str, dict]]:
-        """Bring the partitions up to date, link them and the whole tables into folder, write
-        units.csv; return {table: field descriptors} and {table: whole file's bytes, sha256}."""
+        """Bring the partitions and units.csv up to date, link them and the whole tables into
+        folder; return {table: field descriptors} and {table: whole file's bytes, sha256}."""
         parts, wholes = self.store.finish()
         root = self.store.root
+        wholes["units"] = self._units_file(root)
+        link_or_copy(root / "whole" / "units.csv", self.folder / "units.csv")
+        link_or_copy(root / BOM_DIR / "whole" / "units.csv", self.folder / BOM_DIR / "units.csv")
         for name, files in parts.items():
             if not wholes[name].get("multipart"):
                 link_or_copy(root / "whole" / f"{name}.csv", self.folder / f"{name}.csv")
@@ -216,16 +221,34 @@ class CombinedWriter:
                 link_or_copy(root / BOM_DIR / rel, self.folder / BOM_DIR / rel)
         for path in (root / PARQUET_DIR).rglob("*.parquet") if (root / PARQUET_DIR).is_dir() else []:
             link_or_copy(path, self.folder / path.relative_to(root))
-        units = self.folder / "units.csv"
-        with open(units, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow([n for n, _ in UNIT_FIELDS])
-            for unit in sorted(self.units.values(), key=lambda u: u["unit_id"]):
-                writer.writerow([_text(unit[n]) for n, _ in UNIT_FIELDS])
-        digest, size = file_sha256(units)
-        wholes["units"] = {"bytes": size, "sha256": digest, "excel": True}
-        _bom_copy(units, self.folder / BOM_DIR / "units.csv")
         return table_fields(), wholes
+
+    def _units_file(self, root: Path) -> dict:
+        """whole/units.csv in the store, its Excel copy and Parquet file, written only when the
+        units changed (an edit seldom changes a unit's name, region or years)."""
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow([n for n, _ in UNIT_FIELDS])
+        for unit in sorted(self.units.values(), key=lambda u: u["unit_id"]):
+            writer.writerow([_text(unit[n]) for n, _ in UNIT_FIELDS])
+        data = text.getvalue().encode("utf-8")
+        facts = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "excel": True}
+        target, parquet = root / "whole" / "units.csv", root / PARQUET_DIR / "units" / "units-0.parquet"
+        try:
+            if json.loads((root / UNITS_STATE).read_text(encoding="utf-8")) == facts and target.is_file() \
+                    and parquet.is_file() and (root / BOM_DIR / "whole" / "units.csv").is_file():
+                return facts
+        except (OSError, json.JSONDecodeError):
+            pass
+        (root / UNITS_STATE).unlink(missing_ok=True)
+        tmp = target.with_name("units.csv.tmp")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        _bom_copy(target, root / BOM_DIR / "whole" / "units.csv")
+        write_parquet(target, table_fields()["units"], parquet)
+        (root / UNITS_STATE).write_text(json.dumps(facts), encoding="utf-8")
+        return facts
 
 
 
@@ -250,15 +273,6 @@ def _text(value) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
-
-
-def file_sha256(path: Path) -> tuple[str, int]:
-    h, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 class RowCache:

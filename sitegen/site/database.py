@@ -125,7 +125,12 @@ class SiteDatabase:
 
     def _units(self, units_csv: Path) -> None:
         """The units table as units.csv has it: only rows that changed are deleted and inserted
-        (each goes through the full-text triggers; reloading 100,000 units took seconds)."""
+        (each goes through the full-text triggers; reloading 100,000 units took seconds); nothing
+        read when the file's digest equals the one the table was last made from."""
+        digest = hashlib.sha256(Path(units_csv).read_bytes()).hexdigest()
+        if self.db.execute("SELECT value FROM _meta WHERE key = 'units'").fetchone() == (digest,):
+            return
+        self.db.execute("INSERT OR REPLACE INTO _meta VALUES ('units', ?)", [digest])  # committed with the rows
         convert = self.converters["units"]
         with open(units_csv, encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)

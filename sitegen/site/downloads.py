@@ -13,7 +13,7 @@ from pathlib import Path
 from ..contract import BY_NAME, SOURCE_PAGE
 from ..package.writer import build_time, source_file_name
 from .combined import FINDING_FIELDS, PANDAS_CALL, CombinedWriter
-from .database import DB_NAME, PARQUET_DIR, SiteDatabase, write_metadata, write_parquet
+from .database import DB_NAME, SiteDatabase, write_metadata
 from .partitions import BOM_DIR
 from .views import PackageView
 
@@ -258,7 +258,6 @@ def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: li
                 "description": descriptor["description"]}
     database.finish(folder / "units.csv", folder / DB_NAME)
     write_metadata(folder / "metadata.json", metadata)
-    write_parquet(folder / "units.csv", tables["units"], folder / PARQUET_DIR / "units" / "units-0.parquet")
     return resources
 
 
