@@ -262,8 +262,8 @@ def test_one_edit_rewrites_only_its_partition(site, tmp_path):
     cache = tmp_path / "cache"
     render.render_site(data, tmp_path / "a", cache=cache)
     combined = tmp_path / "a" / "data" / "combined"
-    shanghai = combined / "expenditure_summary" / "2024" / "shang-hai-shi.csv"
-    xinjiang = combined / "expenditure_summary" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu.csv"
+    shanghai = combined / "expenditure_summary" / "2024" / "shang-hai-shi-d9c5.csv"
+    xinjiang = combined / "expenditure_summary" / "2024" / "xin-jiang-wei-wu-er-zi-zhi-qu-5283.csv"
     assert "shanghai-copy" in shanghai.read_text(encoding="utf-8")
     assert "shanghai-copy" not in xinjiang.read_text(encoding="utf-8")
     assert (combined / "excel" / shanghai.relative_to(combined)).read_bytes() == b"\xef\xbb\xbf" + shanghai.read_bytes()
@@ -276,7 +276,7 @@ def test_one_edit_rewrites_only_its_partition(site, tmp_path):
     assert shanghai.stat().st_ino == inode  # untouched partition: the same file
     assert "焉耆县社会保险中心（改名）" in xinjiang.read_text(encoding="utf-8")
     state = json.loads((cache / "combined" / "partitions.json").read_text(encoding="utf-8"))
-    assert sorted(state["partitions"]) == ["2024/shang-hai-shi", "2024/xin-jiang-wei-wu-er-zi-zhi-qu"]
+    assert sorted(state["partitions"]) == ["2024/shang-hai-shi-d9c5", "2024/xin-jiang-wei-wu-er-zi-zhi-qu-5283"]
     render.render_site(data, tmp_path / "fresh")
     for path in (tmp_path / "fresh" / "data" / "combined").rglob("*.csv"):
         assert (combined / path.relative_to(tmp_path / "fresh" / "data" / "combined")).read_bytes() == path.read_bytes()
@@ -408,7 +408,7 @@ def test_an_edit_keeps_every_table_file_whose_bytes_did_not_change(site, tmp_pat
     cache = tmp_path / "cache"
     render.render_site(data, tmp_path / "a", cache=cache)
     combined = tmp_path / "a" / "data" / "combined"
-    part = "2024/xin-jiang-wei-wu-er-zi-zhi-qu.csv"
+    part = "2024/xin-jiang-wei-wu-er-zi-zhi-qu-5283.csv"
     before = {name: (combined / name / part).stat().st_ino for name in ("expenditure_summary", "income_summary")}
     whole_income = (combined / "income_summary.csv").stat().st_ino
     units = {p: p.stat().st_ino for p in (combined / "units.csv", combined / "parquet" / "units" / "units-0.parquet")}
@@ -466,7 +466,7 @@ def test_a_table_over_the_size_limit_is_published_as_its_partitions(site, tmp_pa
     by_name = {r["name"]: r for r in descriptor["resources"]}
     big = by_name["expenditure_summary"]
     assert big["path"] == big["sitegen_partitions"] == [
-        "expenditure_summary/2024/shang-hai-shi.csv", "expenditure_summary/2024/xin-jiang-wei-wu-er-zi-zhi-qu.csv"]
+        "expenditure_summary/2024/shang-hai-shi-d9c5.csv", "expenditure_summary/2024/xin-jiang-wei-wu-er-zi-zhi-qu-5283.csv"]
     assert not (combined / "expenditure_summary.csv").exists()
     assert sizes["income_summary"] > sizes["expenditure_summary"] and isinstance(by_name["income_summary"]["path"], list)
     small = [n for n, size in sizes.items() if size < sizes["expenditure_summary"] and n != "units"]
@@ -484,7 +484,7 @@ def test_a_table_over_the_size_limit_is_published_as_its_partitions(site, tmp_pa
     assert 'href="data/combined/expenditure_summary.csv"' not in page and "按年度、省份分文件" in page
     catalog = json.loads((tmp_path / "a" / "catalog.json").read_text(encoding="utf-8"))
     urls = [d["downloadURL"] for d in catalog["dataset"][0]["distribution"]]
-    assert any(u.endswith("expenditure_summary/2024/xin-jiang-wei-wu-er-zi-zhi-qu.csv") for u in urls)
+    assert any(u.endswith("expenditure_summary/2024/xin-jiang-wei-wu-er-zi-zhi-qu-5283.csv") for u in urls)
 
 
 def rows_of(path: Path) -> int:
@@ -513,3 +513,14 @@ def test_the_database_starts_over_when_most_packages_changed(site, tmp_path):
     assert "https://example.org/budget/yan-qi" in page  # the citation names the new URL (pages were kept before)
     render.render_site(data, tmp_path / "fresh")
     assert _tables(tmp_path / "a") == _tables(tmp_path / "fresh")
+
+
+def test_provinces_whose_names_read_alike_never_share_a_partition():
+    """山西省 and 陕西省 are both shan-xi-sheng in pinyin: their rows went to one file."""
+    from sitegen.site.partitions import partition_of
+    from sitegen.site.regions import region_slug
+
+    shanxi, shaanxi = partition_of(2024, "山西省太原市"), partition_of(2024, "陕西省西安市")
+    assert shanxi != shaanxi and shanxi.startswith("2024/shan-xi-sheng-") and shaanxi.startswith("2024/shan-xi-sheng-")
+    assert shanxi == f"2024/{region_slug('山西省')}"  # the province's listing folder: one name for it everywhere
+    assert partition_of(None, "") == "unknown/unknown"

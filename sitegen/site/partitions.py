@@ -17,7 +17,6 @@ a published hard link keeps the content it was published with.
 from __future__ import annotations
 
 import codecs
-import functools
 import hashlib
 import json
 import os
@@ -28,8 +27,7 @@ from typing import IO
 
 import orjson
 
-from ..package.writer import slugify
-from .regions import province
+from .regions import province, region_slug
 
 UNKNOWN = "unknown"
 BOM_DIR = "excel"  # UTF-8 with BOM copies for Excel on Chinese Windows; the canonical CSV has none
@@ -40,14 +38,10 @@ EXCEL_ROWS = 1_048_575  # data rows an Excel worksheet holds under its header
 
 
 def partition_of(year: object, region: str) -> str:
-    """`<year>/<province slug>`: where a package's combined rows go."""
+    """`<year>/<province folder>`: where a package's combined rows go; the province's folder is
+    its listing pages' (pinyin and a digest of the name: 山西省 and 陕西省 never share a file)."""
     top = province(region)
-    return f"{year or UNKNOWN}/{_slug(top) if top else UNKNOWN}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _slug(name: str) -> str:  # a few dozen provinces: pinyin once each, not once per package
-    return slugify(name)
+    return f"{year or UNKNOWN}/{region_slug(top) if top else UNKNOWN}"
 
 
 def _replace(tmp: Path, target: Path) -> None:
