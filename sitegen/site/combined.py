@@ -75,7 +75,7 @@ EXAMPLE_SQL = ("select unit_name, region, basic from expenditure_summary\n"
 
 def loading_guide() -> dict:
     """How to read each format; shown on the dictionary page."""
-    return {"pandas": PANDAS_CALL, "r": R_CALL, "sql": EXAMPLE_SQL}
+    return {"pandas": PANDAS_CALL, "r": R_CALL, "sql": EXAMPLE_SQL, "dtype": f"{{{_PANDAS_TYPES}}}"}
 
 
 def wan(value: str, unit: str) -> str:

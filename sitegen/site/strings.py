@@ -200,6 +200,7 @@ ZH = {
     "sqlite_note": "每表一张表，含 units、findings，可用 datasette 直接打开",
     "parquet_note": "按年度分区（每个年度下按省份分文件），适合 pandas、R arrow、DuckDB",
     "load_partitions": "只要一个年度、一个省份：分区 CSV",
+    "load_multipart": "超过 100 MB 的表没有整表 CSV：按 datapackage.json 列出的分区文件读取",
     "machine_catalog": "机器可读目录",
     "catalog_json_note": "DCAT 格式，列出每个数据包及其下载地址",
     "changelog_note": "每次更新了哪些数据包",
