@@ -457,13 +457,14 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         "errors": sum(r["errors"] for r in rows),
     }
     written = _listing_pages(env, memo, pages, nav, licenses, site_url)
-    # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
-    budgets = {(r["pkg"].unit_id, str(r["year"])) for r in rows if r["kind"] == "budget"}
-    rows = [{**r, "outturn": r["kind"] == "final" and (r["pkg"].unit_id, str(r["year"])) in budgets} for r in rows]
     by_year: dict[str, list[dict]] = {}
     for r in sorted(rows, key=lambda r: -float(Decimal(r["total"] or 0))):
         if len(by_year.setdefault(str(r["year"]), [])) < COMPARE_ROWS:
             by_year[str(r["year"])].append(r)
+    # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
+    budgets = {(r["pkg"].unit_id, str(r["year"])) for r in rows if r["kind"] == "budget"}
+    by_year = {year: [{**r, "outturn": r["kind"] == "final" and (r["pkg"].unit_id, year) in budgets} for r in top]
+               for year, top in by_year.items()}
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
     write_compare_data(tmp, pages, _compare_entry, memo)
@@ -813,9 +814,10 @@ def _keep(walk: _Walk, plan: _Plan, rel: str, row: dict, key: str) -> None:
     if texts is not None:  # read anew: its search documents are made anew too
         walk.fresh[row["url"] + "index.html"] = {"names": name_doc(row), "text": text_doc(row, texts)}
     unit_id = rel.split("/")[0]
+    known = plan.known.get(rel)
     walk.remembered[rel] = {"stat": plan.state["files"][rel], "siblings": plan.by_unit[unit_id],
                             "fingerprint": plan.fingerprints[rel], "key": key,
-                            "summary": {k: v for k, v in row.items() if k != "pkg"}}
+                            "summary": known["summary"] if known else {k: v for k, v in row.items() if k != "pkg"}}
     walk.rows.append(row)
     for lic in row["licenses"]:
         walk.licenses.setdefault(lic.get("name", ""), lic)
