@@ -86,7 +86,8 @@ class PartitionStore:
         for partition in sorted(self.members):
             digest = _digest([self.tables, self.members[partition]])
             before = old.get(partition)
-            if before and before["digest"] == digest and all((self.root / f).is_file() for f in before["files"]):
+            if before and before["digest"] == digest and "tables" in before and all(
+                    (self.root / f).is_file() for f in before["files"]):
                 parts[partition] = before
             else:
                 parts[partition] = {"digest": digest, **self._write(partition, (before or {}).get("tables", {}))}
