@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import orjson
+
 from ..contract import BY_NAME, SOURCE_PAGE, Resource
 from ..fsutil import link_or_copy
 from .database import write_parquet
@@ -300,8 +302,8 @@ class RowCache:
         if self.root is None:
             return None
         try:
-            return json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+            return orjson.loads(self._path(key).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
             return None
 
     def put(self, key: str, entry: dict) -> None:
@@ -310,7 +312,7 @@ class RowCache:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        tmp.write_bytes(orjson.dumps(entry))
         tmp.replace(path)
 
     def prune(self, candidates: set[str] | None = None) -> None:
