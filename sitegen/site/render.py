@@ -45,7 +45,7 @@ from .listing import (
 )
 from .memo import PageMemo
 from .notes import reading_notes
-from .search import name_doc, name_keys, package_texts, pinyin_keys, search_text, text_doc
+from .search import name_doc, package_texts, pinyin_keys, search_text, text_doc
 from .search_index import SearchIndex
 from .tables import signed_word, table_view, trend, wan_exact, wan_round, wan_text
 from .views import PackageView, money, outturn, readable
@@ -345,7 +345,6 @@ def _summary_row(pkg: PackageView) -> dict:
         "source_sha256": source.get("sha256", ""),
         "search": search_text(pkg.unit.get("name", ""), pkg.unit.get("region", ""), str(pkg.unit.get("year") or "")),
         "pinyin": pinyin_keys(pkg.unit.get("name", "")),
-        "keys": sorted(name_keys(pkg.unit.get("name", ""))),
         "classes": {label.split(" ")[0]: [label, wan_exact(str(v))] for label, v in pkg.series("expenditure_summary", 1)},
         "coverage": _coverage_summary(pkg),
     }
@@ -441,10 +440,11 @@ def _listing_pages(env: Environment, memo: PageMemo, pages: list, nav: list[dict
 
 
 def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combined: list[dict],
-                licenses: list[dict], site_url: str, memo: PageMemo) -> list[str]:
+                licenses: list[dict], site_url: str, memo: PageMemo, siblings: dict[str, list[str]]) -> list[str]:
     """Home, listing, comparison, quality, catalog and dictionary pages, catalog.json, sitemap,
     changelog; every HTML page bounded whatever the number of disclosures. Listing pages and
-    the files cut in parts are made only where their inputs changed (memo)."""
+    the files cut in parts are made only where their inputs changed (memo). `siblings`: each
+    unit's package slugs (`2024-budget`), for the outturn links of compared 决算 rows."""
     version = content_version(combined)
     footer = page_footer(licenses, site_citation(version, site_url))
     pages = listings(rows)
@@ -462,9 +462,8 @@ def _site_pages(env: Environment, tmp: Path, out: Path, rows: list[dict], combin
         if len(by_year.setdefault(str(r["year"]), [])) < COMPARE_ROWS:
             by_year[str(r["year"])].append(r)
     # a 决算 whose unit's budget for that year is published: the comparison links its outturn table
-    budgets = {(r["pkg"].unit_id, str(r["year"])) for r in rows if r["kind"] == "budget"}
-    by_year = {year: [{**r, "outturn": r["kind"] == "final" and (r["pkg"].unit_id, year) in budgets} for r in top]
-               for year, top in by_year.items()}
+    by_year = {year: [{**r, "outturn": r["kind"] == "final" and f"{year}-budget" in siblings.get(r["pkg"].unit_id, ())}
+                      for r in top] for year, top in by_year.items()}
     worst = sorted((r for r in rows if r["errors"]), key=lambda r: -r["errors"])[:QUALITY_ROWS]
     partial = [r for r in rows if not r.get("coverage", {}).get("complete", True)][:QUALITY_ROWS]
     write_compare_data(tmp, pages, _compare_entry, memo)
@@ -898,7 +897,7 @@ def _build(plan: _Plan, out: Path, sources: dict[Path, Path], templates: Path,
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
         memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest + site_url)
         report.pages += [out / rel for rel in _site_pages(env, site, out, walk.rows, combined, licenses,
-                                                           site_url, memo)]
+                                                           site_url, memo, plan.by_unit)]
         _publish(site, units, out, report.rendered, set(plan.old_manifest) - set(walk.manifest),
                  *_merged_files(memo, search))
         (out / MANIFEST).write_bytes(orjson.dumps(walk.manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
