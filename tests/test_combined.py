@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import socket
@@ -382,7 +383,7 @@ def test_a_new_database_is_indexed_once_at_the_end_and_a_killed_build_starts_ove
     db = SiteDatabase(path, fields)
     assert db.fresh and db.db.execute("select count(*) from expenditure_summary").fetchone() == (0,)
     db.add("k1", ("u1", "2024", "budget"), lambda: rows)
-    db.finish(units, path)
+    db.finish(units, hashlib.sha256(units.read_bytes()).hexdigest(), path)
     con = sqlite3.connect(path)
     assert "idx_expenditure_summary_unit_id" in {r[0] for r in con.execute("select name from sqlite_master")}
     match = "select name from expenditure_summary_fts where expenditure_summary_fts match ?"
@@ -391,7 +392,7 @@ def test_a_new_database_is_indexed_once_at_the_end_and_a_killed_build_starts_ove
     again = SiteDatabase(path, fields)  # a later build: indexed, rows kept up by the triggers
     assert not again.fresh
     again.add("k2", ("u1", "2024", "budget"), lambda: {"expenditure_summary": "u1,2024,budget,卫生健康支出\n"})
-    again.finish(units, path)
+    again.finish(units, hashlib.sha256(units.read_bytes()).hexdigest(), path)
     con = sqlite3.connect(path)
     assert con.execute(match, ["卫生健康"]).fetchall() == [("卫生健康支出",)]
     assert con.execute(match, ["社会保障"]).fetchall() == []

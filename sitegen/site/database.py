@@ -123,11 +123,10 @@ class SiteDatabase:
                 self.db.execute(f"DELETE FROM [{name}] WHERE {IDENT}", params)
         self.db.execute("DELETE FROM _packages WHERE ident = ?", [text_ident])
 
-    def _units(self, units_csv: Path) -> None:
+    def _units(self, units_csv: Path, digest: str) -> None:
         """The units table as units.csv has it: only rows that changed are deleted and inserted
         (each goes through the full-text triggers; reloading 100,000 units took seconds); nothing
         read when the file's digest equals the one the table was last made from."""
-        digest = hashlib.sha256(Path(units_csv).read_bytes()).hexdigest()
         if self.db.execute("SELECT value FROM _meta WHERE key = 'units'").fetchone() == (digest,):
             return
         self.db.execute("INSERT OR REPLACE INTO _meta VALUES ('units', ?)", [digest])  # committed with the rows
@@ -142,14 +141,14 @@ class SiteDatabase:
         self.db.executemany(self.inserts["units"], sorted((row for row in new if row not in old or row[0] in gone),
                                                           key=lambda row: str(row[0])))
 
-    def finish(self, units_csv: Path, target: Path) -> None:
+    def finish(self, units_csv: Path, units_sha256: str, target: Path) -> None:
         """Drop packages gone since the last build, update units, refresh search; publish at
         target as a hard link (no byte copy: the next build updates the same file in place,
         inside its transactions)."""
         for key, text_ident in self.known.items():
             if key not in self.seen and text_ident not in self.idents:
                 self._delete(text_ident)
-        self._units(units_csv)
+        self._units(units_csv, units_sha256)
         if self.fresh:
             self._index()
         self.db.commit()
@@ -170,14 +169,15 @@ def arrow_schema(fields: list[dict]):
     return pa.schema([(f["name"], kinds.get(f["type"], pa.string())) for f in fields])
 
 
-def write_parquet(csv_path: Path, fields: list[dict], target: Path) -> None:
-    """One CSV as one Parquet file, typed by its fields (pyarrow.parquet: no dataset machinery
-    to import for a single file)."""
+def write_parquet(csv_path: Path, fields: list[dict], target: Path, drop: tuple[str, ...] = ()) -> None:
+    """One CSV as one Parquet file, typed by its fields, without the `drop` columns (a hive
+    partition's key); pyarrow.parquet: no dataset machinery to import for a single file."""
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     table = pacsv.read_csv(csv_path, convert_options=pacsv.ConvertOptions(
         column_types=arrow_schema(fields), strings_can_be_null=True))
+    table = table.drop_columns([c for c in drop if c in table.column_names])
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
     pq.write_table(table, tmp)

@@ -211,7 +211,7 @@ def _combined_resource(name: str, fields: list[dict], whole: dict, parts: list[s
     """A combined table: its whole CSV, or — over the size limit — its partitions as one
     Frictionless multipart resource (each part has the header; readers skip it after the first)."""
     spec = BY_NAME.get(name)
-    files = {"path": parts, "sitegen_digest": whole["digest"]} if whole.get("multipart") else {
+    files = {"path": parts, "sitegen_digest": whole["digest"], "sitegen_bytes": whole["bytes"]} if whole.get("multipart") else {
         "path": f"{name}.csv", "bytes": whole["bytes"], "hash": "sha256:" + whole["sha256"]}
     return {
         "name": name,
@@ -224,7 +224,6 @@ def _combined_resource(name: str, fields: list[dict], whole: dict, parts: list[s
         "schema": {"fields": fields, "missingValues": [""]},
         **({"unit": "万元"} if spec and spec.value_fields else {}),
         "sitegen_partitions": parts,  # the same rows by year and province: <table>/<year>/<province>.csv
-        "sitegen_bytes": whole["bytes"],
         **({"sitegen_excel": f"{BOM_DIR}/{name}.csv"} if whole.get("excel") else {}),
     }
 
@@ -256,7 +255,7 @@ def finish_combined(writer: CombinedWriter, database: SiteDatabase, licenses: li
     metadata = {"title": descriptor["title"], "license": licenses[0].get("name", "") if licenses else "",
                 "license_url": licenses[0].get("path", "") if licenses else "",
                 "description": descriptor["description"]}
-    database.finish(folder / "units.csv", folder / DB_NAME)
+    database.finish(folder / "units.csv", wholes["units"]["sha256"], folder / DB_NAME)
     write_metadata(folder / "metadata.json", metadata)
     return resources
 

@@ -27,6 +27,7 @@ from typing import IO
 
 import orjson
 
+from .database import write_parquet
 from .regions import province, region_slug
 
 UNKNOWN = "unknown"
@@ -147,25 +148,9 @@ class PartitionStore:
             else:
                 _replace(tmp, self.root / rel)
                 _bom_copy(self.root / rel, self.root / BOM_DIR / rel)
-                self._parquet(name, rel, parquet)
+                write_parquet(self.root / rel, self.tables[name], self.root / parquet, drop=("year",))  # hive: year=…
             files += mine
         return {"files": files, "tables": tables}
-
-    def _parquet(self, name: str, rel: str, target: str) -> None:
-        """parquet/<table>/year=<year>/<province>.parquet (hive partitioning by year)."""
-        import pyarrow.csv as pacsv
-        import pyarrow.parquet as pq
-
-        from .database import arrow_schema
-
-        table = pacsv.read_csv(self.root / rel, convert_options=pacsv.ConvertOptions(
-            column_types=arrow_schema(self.tables[name]), strings_can_be_null=True))
-        if "year" in table.column_names:
-            table = table.drop_columns(["year"])
-        tmp = self.root / (target + ".tmp")
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, tmp)
-        _replace(tmp, self.root / target)
 
     def _whole(self, name: str, files: list[tuple[str, dict]], before: dict | None) -> dict:
         """whole/<table>.csv: the header once, then each partition's rows; made again only when

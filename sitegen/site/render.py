@@ -895,7 +895,7 @@ def _build(plan: _Plan, out: Path, sources: dict[Path, Path], templates: Path,
         search = _search_index(out, site, cache, walk.rows, walk.fresh, walk.remembered, row_cache)
         combined = finish_combined(combined_rows, database, licenses,
                                    [{"title": "每个数据包的描述见 catalog.json", "path": "../../catalog.json"}])
-        memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest + site_url)
+        memo = PageMemo(Path(cache) / PAGES_MEMO if cache else None, out, site, templates_digest)  # holds site_url
         report.pages += [out / rel for rel in _site_pages(env, site, out, walk.rows, combined, licenses,
                                                            site_url, memo, plan.by_unit)]
         _publish(site, units, out, report.rendered, set(plan.old_manifest) - set(walk.manifest),
